@@ -1,0 +1,54 @@
+use crate::finding::{Reference, Severity};
+use crate::step::Step;
+
+/// Static description of a rule: registered once, shown by `dockguard rules` and `explain`.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `DF001`. Prefixes: `DF` Dockerfile; later `WL`, `IM`, `HB`, `SE`, `VN`, `SP`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `final-stage-runs-as-root`.
+    pub name: &'static str,
+    pub step: Step,
+    pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// The rule's documentation (What it does / Why is this bad? / Example / Fix), Markdown.
+    pub doc: &'static str,
+    pub references: &'static [Reference],
+    /// Whether the rule can offer a safe autofix.
+    pub fixable: bool,
+    /// Rules off by default (opinionated or needing configuration) must be enabled explicitly.
+    pub default_enabled: bool,
+}
+
+impl RuleMeta {
+    /// The remediation paragraph of the doc (the text under `## Fix`), if any.
+    pub fn remediation(&self) -> Option<&'static str> {
+        let start = self.doc.find("## Fix")?;
+        let rest = &self.doc[start + "## Fix".len()..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        let text = rest[..end].trim();
+        (!text.is_empty()).then_some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remediation_is_the_fix_section() {
+        let meta = RuleMeta {
+            code: "DF999",
+            name: "demo",
+            step: Step::Secrets,
+            severity: Severity::Low,
+            summary: "demo",
+            doc: "## What it does\nx\n## Fix\nDo y.\n## Example\nz",
+            references: &[],
+            fixable: false,
+            default_enabled: true,
+        };
+        assert_eq!(meta.remediation(), Some("Do y."));
+    }
+}
