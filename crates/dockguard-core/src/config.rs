@@ -26,7 +26,14 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
     }
 }
 
@@ -60,7 +67,10 @@ struct RawConfig {
 #[serde(untagged)]
 enum RawLabel {
     Name(String),
-    WithFormat { name: String, format: Option<LabelFormat> },
+    WithFormat {
+        name: String,
+        format: Option<LabelFormat>,
+    },
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -136,7 +146,12 @@ impl Config {
         let index = LineIndex::new(text);
         let error_at = |offset: usize, message: String| {
             let (line, column) = index.line_col(text, offset);
-            ConfigError { path: path.to_path_buf(), line, column, message }
+            ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
@@ -156,7 +171,10 @@ impl Config {
                 for code in codes {
                     let origin = error_at(code.span().start, String::new());
                     let code = code.into_inner().to_ascii_uppercase();
-                    self.mentioned_codes.push(CodeRef { code: code.clone(), origin: Some(origin) });
+                    self.mentioned_codes.push(CodeRef {
+                        code: code.clone(),
+                        origin: Some(origin),
+                    });
                     self.rule_choices.insert(code, enabled);
                 }
             }
@@ -167,7 +185,10 @@ impl Config {
                     .map_err(|m| error_at(severity.span().start, m))?;
                 let origin = error_at(severity.span().start, String::new());
                 let code = code.to_ascii_uppercase();
-                self.mentioned_codes.push(CodeRef { code: code.clone(), origin: Some(origin) });
+                self.mentioned_codes.push(CodeRef {
+                    code: code.clone(),
+                    origin: Some(origin),
+                });
                 self.severity_overrides.insert(code, parsed);
             }
         }
@@ -177,14 +198,25 @@ impl Config {
             for code in ignore.rules {
                 let origin = error_at(code.span().start, String::new());
                 let code = code.into_inner().to_ascii_uppercase();
-                self.mentioned_codes.push(CodeRef { code: code.clone(), origin: Some(origin) });
+                self.mentioned_codes.push(CodeRef {
+                    code: code.clone(),
+                    origin: Some(origin),
+                });
                 rules.insert(code);
             }
-            self.ignores.push(PathIgnore { base: base.clone(), globs, rules });
+            self.ignores.push(PathIgnore {
+                base: base.clone(),
+                globs,
+                rules,
+            });
         }
         if let Some(exclude) = raw.exclude {
             let globs = build_globs(&exclude, &error_at)?;
-            self.exclude.push(PathIgnore { base: base.clone(), globs, rules: BTreeSet::new() });
+            self.exclude.push(PathIgnore {
+                base: base.clone(),
+                globs,
+                rules: BTreeSet::new(),
+            });
         }
         if let Some(registries) = raw.trusted_registries {
             self.trusted_registries.extend(registries);
@@ -219,7 +251,10 @@ impl Config {
 
     /// Whether a rule runs, given its default.
     pub fn is_enabled(&self, code: &str, default_enabled: bool) -> bool {
-        self.rule_choices.get(code).copied().unwrap_or(default_enabled)
+        self.rule_choices
+            .get(code)
+            .copied()
+            .unwrap_or(default_enabled)
     }
 
     /// Whether a finding of `code` in `file` is dropped by a per-path ignore.
@@ -243,19 +278,25 @@ fn build_globs(
             .map_err(|e| error_at(pattern.span().start, format!("invalid glob: {e}")))?;
         builder.add(glob);
         // `dir` also means everything below it, as in .gitignore.
-        if !pattern.get_ref().ends_with("/**") {
-            if let Ok(glob) = Glob::new(&format!("{}/**", pattern.get_ref().trim_end_matches('/'))) {
-                builder.add(glob);
-            }
+        if !pattern.get_ref().ends_with("/**")
+            && let Ok(glob) = Glob::new(&format!("{}/**", pattern.get_ref().trim_end_matches('/')))
+        {
+            builder.add(glob);
         }
     }
-    builder.build().map_err(|e| error_at(0, format!("invalid glob set: {e}")))
+    builder
+        .build()
+        .map_err(|e| error_at(0, format!("invalid glob set: {e}")))
 }
 
 /// The `.dockguard.toml` files that apply to `start`, from the repository root (the nearest
 /// ancestor holding `.git`, else the filesystem root) down to `start`.
 pub fn discover(start: &Path) -> Vec<PathBuf> {
-    let start = if start.is_file() { start.parent().unwrap_or(start) } else { start };
+    let start = if start.is_file() {
+        start.parent().unwrap_or(start)
+    } else {
+        start
+    };
     let mut found = Vec::new();
     for dir in start.ancestors() {
         let candidate = dir.join(FILE_NAME);
@@ -303,7 +344,9 @@ severity = { DF001 = "critical" }
 paths = ["legacy/**"]
 rules = ["DF020"]
 "#;
-        config.merge_file(Path::new("/repo/.dockguard.toml"), text).unwrap();
+        config
+            .merge_file(Path::new("/repo/.dockguard.toml"), text)
+            .unwrap();
         assert_eq!(config.fail_on, Some(Severity::High));
         assert!(!config.is_enabled("DF012", true));
         assert!(config.is_enabled("DF070", false));
@@ -321,10 +364,16 @@ rules = ["DF020"]
     fn later_layers_win() {
         let mut config = Config::default();
         config
-            .merge_file(Path::new("a.toml"), "fail-on = \"low\"\n[rules]\ndisable = [\"DF1\"]\n")
+            .merge_file(
+                Path::new("a.toml"),
+                "fail-on = \"low\"\n[rules]\ndisable = [\"DF1\"]\n",
+            )
             .unwrap();
         config
-            .merge_file(Path::new("b.toml"), "fail-on = \"high\"\n[rules]\nenable = [\"DF1\"]\n")
+            .merge_file(
+                Path::new("b.toml"),
+                "fail-on = \"high\"\n[rules]\nenable = [\"DF1\"]\n",
+            )
             .unwrap();
         assert_eq!(config.fail_on, Some(Severity::High));
         assert!(config.is_enabled("DF1", false));
@@ -337,13 +386,20 @@ rules = ["DF020"]
             .merge_file(Path::new("x/.dockguard.toml"), "\n\nfail-on = \"fatal\"\n")
             .unwrap_err();
         assert_eq!((err.line, err.column), (3, 11));
-        assert!(err.to_string().starts_with("x/.dockguard.toml:3:11: unknown severity"));
+        assert!(
+            err.to_string()
+                .starts_with("x/.dockguard.toml:3:11: unknown severity")
+        );
 
-        let err = config.merge_file(Path::new("c.toml"), "[rules]\nbogus = 1\n").unwrap_err();
+        let err = config
+            .merge_file(Path::new("c.toml"), "[rules]\nbogus = 1\n")
+            .unwrap_err();
         assert_eq!(err.line, 2, "{err}");
         assert!(err.message.contains("bogus"), "{err}");
 
-        let err = config.merge_file(Path::new("d.toml"), "fail-on = [\n").unwrap_err();
+        let err = config
+            .merge_file(Path::new("d.toml"), "fail-on = [\n")
+            .unwrap_err();
         assert_eq!(err.path, Path::new("d.toml"));
     }
 
@@ -357,6 +413,9 @@ rules = ["DF020"]
         std::fs::write(root.join(FILE_NAME), "").unwrap();
         std::fs::write(root.join("svc/api").join(FILE_NAME), "").unwrap();
         let found = discover(&root.join("svc/api"));
-        assert_eq!(found, vec![root.join(FILE_NAME), root.join("svc/api").join(FILE_NAME)]);
+        assert_eq!(
+            found,
+            vec![root.join(FILE_NAME), root.join("svc/api").join(FILE_NAME)]
+        );
     }
 }

@@ -107,7 +107,10 @@ pub struct Reference {
 
 impl Reference {
     pub const fn new(kind: RefKind, id: &'static str) -> Self {
-        Reference { kind, id: Cow::Borrowed(id) }
+        Reference {
+            kind,
+            id: Cow::Borrowed(id),
+        }
     }
 }
 
@@ -210,9 +213,15 @@ mod tests {
             references: vec![],
             fix: None,
         };
-        assert_eq!(finding.fingerprint("USER root"), finding.fingerprint("  USER root "));
+        assert_eq!(
+            finding.fingerprint("USER root"),
+            finding.fingerprint("  USER root ")
+        );
         let mut other = finding.clone();
         other.code = "DF002".into();
-        assert_ne!(finding.fingerprint("USER root"), other.fingerprint("USER root"));
+        assert_ne!(
+            finding.fingerprint("USER root"),
+            other.fingerprint("USER root")
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! Dockerfile analysis for dockguard: a BuildKit-compatible parser, a semantic model (stages,
 //! ARG/ENV scoping and expansion, parsed RUN scripts) and the Dockerfile rules.
 
+pub mod model;
 pub mod syntax;

@@ -101,11 +101,11 @@ fn write_finding(
 
     // Notes align with the snippet's gutter when there is one.
     let mut gutter_width = 1;
-    if options.show_source {
-        if let Some(line) = report.line_text(finding) {
-            gutter_width = location.line.to_string().len();
-            write_snippet(finding, line, gutter_width, severity, palette, out)?;
-        }
+    if options.show_source
+        && let Some(line) = report.line_text(finding)
+    {
+        gutter_width = location.line.to_string().len();
+        write_snippet(finding, line, gutter_width, severity, palette, out)?;
     }
     let pad = " ".repeat(gutter_width);
     let gutter = palette.gutter();
@@ -192,7 +192,7 @@ fn render_line(line: &str) -> (String, Vec<usize>) {
             }
             // A byte-order mark is invisible but still counts as a column.
             '\u{feff}' => 0,
-            c if c.is_control() => {
+            c if is_unsafe(c) => {
                 display.push('\u{fffd}');
                 1
             }
@@ -285,10 +285,16 @@ fn write_summary(report: &Report, palette: &Palette, out: &mut dyn Write) -> io:
     )
 }
 
+/// Characters that must not reach a terminal raw: control characters (escape sequences) and
+/// bidirectional overrides, which can make the shown source differ from what is parsed.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Untrusted text on one line: no escape sequences reach the terminal, no line breaks.
 fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if is_unsafe(c) { ' ' } else { c })
         .collect()
 }
 
@@ -296,7 +302,7 @@ fn one_line(text: &str) -> String {
 fn clean(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() && c != '\t' {
+            if is_unsafe(c) && c != '\t' {
                 '\u{fffd}'
             } else {
                 c
@@ -509,6 +515,23 @@ Dockerfile:12:1: DF001 [high] DF001 message
             "{output}"
         );
         assert!(output.contains("1 | RUN echo \u{fffd}[2J\n"), "{output}");
+    }
+
+    #[test]
+    fn bidi_overrides_are_made_visible() {
+        let text = "RUN echo \u{202e}nimda\u{2066} x\n";
+        let start = text.find('x').unwrap();
+        let output = one(text, start..start + 1, Some("a\u{202e}b"));
+        assert!(
+            !output.contains('\u{202e}') && !output.contains('\u{2066}'),
+            "{output:?}"
+        );
+        // Each replaced character still takes one column, so the caret stays under `x`.
+        assert!(
+            output.contains("1 | RUN echo \u{fffd}nimda\u{fffd} x\n  |                  ^\n"),
+            "{output}"
+        );
+        assert!(output.contains("  = help: a\u{fffd}b\n"), "{output}");
     }
 
     #[test]

@@ -57,8 +57,8 @@
 //!   - `remediation`: how to fix it, Markdown, or `null`.
 //!   - `references`: related entries in other catalogues; `kind` is one of `cis`, `cwe`,
 //!     `hadolint`, `buildkit`, `trivy`, `checkov`, `shellcheck`, `dockle`, `url`.
-//!   - `fix`: a safe automatic fix or `null`; `edits` are byte-span replacements in the file
-//!     that do not overlap.
+//!   - `fix`: a safe automatic fix or `null`; each of its `edits` replaces the byte range
+//!     `span` of the file with `replacement`.
 //!   - `fingerprint`: 16 hex digits identifying the finding across runs as long as its code and
 //!     the text of its first line do not change (indentation is ignored).
 
@@ -439,7 +439,8 @@ mod tests {
         let findings = sample_findings();
         let good = json_output(&report(&findings, &sources));
         let validator = jsonschema::validator_for(&json_schema()).unwrap();
-        let mutations: [(&str, fn(&mut Value)); 5] = [
+        type Mutation = fn(&mut Value);
+        let mutations: [(&str, Mutation); 5] = [
             ("missing by_step key", |v| {
                 v["summary"]["by_step"]
                     .as_object_mut()

@@ -147,12 +147,18 @@ impl Text {
     /// The file span of a range of `value`.
     pub fn span(&self, range: Range<usize>) -> Span {
         let start = self.map(range.start, false);
-        let end = if range.end > range.start { self.map(range.end, true) } else { start };
+        let end = if range.end > range.start {
+            self.map(range.end, true)
+        } else {
+            start
+        };
         start..end.max(start)
     }
 
     fn map(&self, pos: usize, is_end: bool) -> usize {
-        let idx = self.pieces.partition_point(|&(j, _)| if is_end { j < pos } else { j <= pos });
+        let idx = self
+            .pieces
+            .partition_point(|&(j, _)| if is_end { j < pos } else { j <= pos });
         match idx.checked_sub(1).and_then(|i| self.pieces.get(i)) {
             Some(&(j, o)) => o + (pos - j),
             None => self.pieces.first().map_or(pos, |&(_, o)| o),
@@ -167,7 +173,10 @@ impl Text {
                 pieces.push((j - range.start, o));
             }
         }
-        Text { value: self.value[range].to_string(), pieces }
+        Text {
+            value: self.value[range].to_string(),
+            pieces,
+        }
     }
 
     /// The whole text's span in the file.
@@ -226,7 +235,11 @@ impl Heredoc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandForm {
     /// `["a", "b"]`
-    Exec { args: Vec<Word>, values: Vec<String>, span: Span },
+    Exec {
+        args: Vec<Word>,
+        values: Vec<String>,
+        span: Span,
+    },
     /// Anything else, run by the SHELL. `invalid_json` is set when it starts with `[` but is not
     /// a valid JSON array of strings (BuildKit silently falls back to shell form).
     Shell { text: Text, invalid_json: bool },
@@ -264,15 +277,30 @@ pub enum HealthcheckArgs {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Args {
-    From { image: Option<Word>, alias: Option<Word>, as_keyword: Option<Word> },
+    From {
+        image: Option<Word>,
+        alias: Option<Word>,
+        as_keyword: Option<Word>,
+    },
     Command(CommandForm),
     /// SHELL: always JSON.
-    Shell { values: Vec<String> },
+    Shell {
+        values: Vec<String>,
+    },
     /// ENV and LABEL; `legacy` for the `ENV key value` form.
-    KeyValues { pairs: Vec<KeyValue>, legacy: bool },
-    Arg { pairs: Vec<KeyValue> },
+    KeyValues {
+        pairs: Vec<KeyValue>,
+        legacy: bool,
+    },
+    Arg {
+        pairs: Vec<KeyValue>,
+    },
     /// COPY and ADD: sources then destination. Heredoc sources are words like `<<EOF`.
-    Files { sources: Vec<Word>, dest: Option<Word>, json: bool },
+    Files {
+        sources: Vec<Word>,
+        dest: Option<Word>,
+        json: bool,
+    },
     /// EXPOSE, VOLUME (list forms); USER, WORKDIR, STOPSIGNAL, MAINTAINER (one value); unknown.
     Words(Vec<Word>),
     Healthcheck(HealthcheckArgs),
@@ -296,11 +324,15 @@ pub struct Instruction {
 
 impl Instruction {
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.flags
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 
     pub fn flags_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Flag> + 'a {
-        self.flags.iter().filter(move |f| f.name.eq_ignore_ascii_case(name))
+        self.flags
+            .iter()
+            .filter(move |f| f.name.eq_ignore_ascii_case(name))
     }
 
     /// The command of RUN, CMD, ENTRYPOINT and `HEALTHCHECK CMD`.

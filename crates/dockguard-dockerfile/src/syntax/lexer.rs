@@ -75,13 +75,19 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<&str> {
-        split_words(text, '\\').into_iter().map(|r| &text[r]).collect()
+        split_words(text, '\\')
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
     }
 
     #[test]
     fn splits_respecting_quotes_and_escapes() {
         assert_eq!(words("  a  b\tc "), ["a", "b", "c"]);
-        assert_eq!(words(r#"k="a b" j='c d' e\ f"#), [r#"k="a b""#, "j='c d'", r"e\ f"]);
+        assert_eq!(
+            words(r#"k="a b" j='c d' e\ f"#),
+            [r#"k="a b""#, "j='c d'", r"e\ f"]
+        );
         assert_eq!(words(r#""unterminated x"#), [r#""unterminated x"#]);
         assert!(words("").is_empty());
     }

@@ -28,14 +28,25 @@ pub fn parse(text: &str) -> Dockerfile {
     let mut start = body_start;
     for (i, b) in text.bytes().enumerate().skip(body_start) {
         if b == b'\n' {
-            let end = if i > start && text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
             lines.push(Line { start, end });
             start = i + 1;
         }
     }
     if start < text.len() {
-        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
-        lines.push(Line { start, end: end.max(start) });
+        let end = if text.ends_with('\r') {
+            text.len() - 1
+        } else {
+            text.len()
+        };
+        lines.push(Line {
+            start,
+            end: end.max(start),
+        });
     }
     let mut p = Parser {
         text,
@@ -51,7 +62,10 @@ pub fn parse(text: &str) -> Dockerfile {
         let line = p.lines[i];
         let content = &text[line.start..line.end];
         if line.end - line.start > MAX_LINE {
-            p.error("dockerfile line greater than max allowed size of 65535", line.start..line.end);
+            p.error(
+                "dockerfile line greater than max allowed size of 65535",
+                line.start..line.end,
+            );
         }
         let trimmed = content.trim_start();
         if trimmed.is_empty() {
@@ -120,12 +134,18 @@ pub fn parse(text: &str) -> Dockerfile {
 }
 
 fn is_json_form(args: &Args) -> bool {
-    matches!(args, Args::Command(CommandForm::Exec { .. }) | Args::Files { json: true, .. })
+    matches!(
+        args,
+        Args::Command(CommandForm::Exec { .. }) | Args::Files { json: true, .. }
+    )
 }
 
 impl Parser<'_> {
     fn error(&mut self, message: impl Into<String>, span: Span) {
-        self.errors.push(SyntaxError { message: message.into(), span });
+        self.errors.push(SyntaxError {
+            message: message.into(),
+            span,
+        });
     }
 
     /// Reads parser directives at the top of the file; returns them and the first line after.
@@ -134,22 +154,34 @@ impl Parser<'_> {
         let mut i = 0;
         while let Some(line) = self.lines.get(i).copied() {
             let content = &self.text[line.start..line.end];
-            let Some((name, value)) = directive_parts(content) else { break };
+            let Some((name, value)) = directive_parts(content) else {
+                break;
+            };
             let name = name.to_ascii_lowercase();
             if !matches!(name.as_str(), "syntax" | "escape" | "check") {
                 break;
             }
             let span = line.start..line.end;
             if directives.iter().any(|d| d.name == name) {
-                self.error(format!("only one {name} parser directive can be used"), span.clone());
+                self.error(
+                    format!("only one {name} parser directive can be used"),
+                    span.clone(),
+                );
             } else if name == "escape" {
                 match value {
                     "\\" => self.escape = '\\',
                     "`" => self.escape = '`',
-                    _ => self.error(format!("invalid escape token '{value}' does not match ` or \\"), span.clone()),
+                    _ => self.error(
+                        format!("invalid escape token '{value}' does not match ` or \\"),
+                        span.clone(),
+                    ),
                 }
             }
-            directives.push(Directive { name, value: value.to_string(), span });
+            directives.push(Directive {
+                name,
+                value: value.to_string(),
+                span,
+            });
             i += 1;
         }
         (directives, i)
@@ -164,7 +196,11 @@ impl Parser<'_> {
             let seg = &self.text[seg_start..line.end];
             let trimmed = seg.trim_end_matches([' ', '\t']);
             let continues = trimmed.ends_with(self.escape);
-            let piece = if continues { &trimmed[..trimmed.len() - self.escape.len_utf8()] } else { seg };
+            let piece = if continues {
+                &trimmed[..trimmed.len() - self.escape.len_utf8()]
+            } else {
+                seg
+            };
             text.pieces.push((text.value.len(), seg_start));
             text.value.push_str(piece);
             if !continues {
@@ -200,14 +236,25 @@ impl Parser<'_> {
     fn instruction(&mut self, joined: Text) -> Instruction {
         let value = &joined.value;
         let kw_end = value.find(char::is_whitespace).unwrap_or(value.len());
-        let keyword = Word { raw: value[..kw_end].to_string(), span: joined.span(0..kw_end) };
+        let keyword = Word {
+            raw: value[..kw_end].to_string(),
+            span: joined.span(0..kw_end),
+        };
         let kind = Kind::from_keyword(&keyword.raw);
         let after_kw = value[kw_end..].len() - value[kw_end..].trim_start().len() + kw_end;
         let (flags, rest_start) = self.flags(&joined, after_kw);
         let rest = joined.slice(rest_start..value.len());
         let span = joined.full_span();
         let args = self.args(kind, &keyword, &rest);
-        Instruction { kind, keyword, span, flags, rest, heredocs: Vec::new(), args }
+        Instruction {
+            kind,
+            keyword,
+            span,
+            flags,
+            rest,
+            heredocs: Vec::new(),
+            args,
+        }
     }
 
     fn flags(&mut self, joined: &Text, from: usize) -> (Vec<Flag>, usize) {
@@ -226,7 +273,11 @@ impl Parser<'_> {
                 Some((n, v)) => (n.to_string(), Some(unquote(v, self.escape))),
                 None => (body.to_string(), None),
             };
-            flags.push(Flag { name, value, span: joined.span(from + range.start..from + range.end) });
+            flags.push(Flag {
+                name,
+                value,
+                span: joined.span(from + range.start..from + range.end),
+            });
         }
         (flags, joined.value.len())
     }
@@ -237,7 +288,10 @@ impl Parser<'_> {
         let words = || -> Vec<Word> {
             split_words(value, escape)
                 .into_iter()
-                .map(|r| Word { raw: value[r.clone()].to_string(), span: rest.span(r) })
+                .map(|r| Word {
+                    raw: value[r.clone()].to_string(),
+                    span: rest.span(r),
+                })
                 .collect()
         };
         let name = kind.name();
@@ -250,15 +304,25 @@ impl Parser<'_> {
                         (Some(w[0].clone()), Some(w[1].clone()), Some(w[2].clone()))
                     }
                     0 => {
-                        self.error("FROM requires either one or three arguments", keyword.span.clone());
+                        self.error(
+                            "FROM requires either one or three arguments",
+                            keyword.span.clone(),
+                        );
                         (None, None, None)
                     }
                     _ => {
-                        self.error("FROM requires either one or three arguments", rest.full_span());
+                        self.error(
+                            "FROM requires either one or three arguments",
+                            rest.full_span(),
+                        );
                         (Some(w[0].clone()), None, None)
                     }
                 };
-                Args::From { image, alias, as_keyword }
+                Args::From {
+                    image,
+                    alias,
+                    as_keyword,
+                }
             }
             Kind::Run | Kind::Cmd | Kind::Entrypoint => {
                 if kind == Kind::Run && value.trim().is_empty() {
@@ -269,7 +333,10 @@ impl Parser<'_> {
             Kind::Shell => match json_strings(value) {
                 Some(Ok((values, _))) if !values.is_empty() => Args::Shell { values },
                 _ => {
-                    self.error("SHELL requires the arguments to be in JSON form", rest.full_span());
+                    self.error(
+                        "SHELL requires the arguments to be in JSON form",
+                        rest.full_span(),
+                    );
                     Args::Shell { values: Vec::new() }
                 }
             },
@@ -308,34 +375,57 @@ impl Parser<'_> {
                         values
                             .into_iter()
                             .zip(spans)
-                            .map(|(v, s)| Word { raw: v, span: rest.span(s) })
+                            .map(|(v, s)| Word {
+                                raw: v,
+                                span: rest.span(s),
+                            })
                             .collect::<Vec<_>>(),
                         true,
                     ),
                     _ => (words(), false),
                 };
                 if list.len() < 2 {
-                    self.error(format!("{name} requires at least two arguments"), rest.full_span());
+                    self.error(
+                        format!("{name} requires at least two arguments"),
+                        rest.full_span(),
+                    );
                 }
                 let dest = if list.len() >= 2 { list.pop() } else { None };
-                Args::Files { sources: list, dest, json }
+                Args::Files {
+                    sources: list,
+                    dest,
+                    json,
+                }
             }
             Kind::Volume => match json_strings(value) {
                 Some(Ok((values, spans))) => Args::Words(
-                    values.into_iter().zip(spans).map(|(v, s)| Word { raw: v, span: rest.span(s) }).collect(),
+                    values
+                        .into_iter()
+                        .zip(spans)
+                        .map(|(v, s)| Word {
+                            raw: v,
+                            span: rest.span(s),
+                        })
+                        .collect(),
                 ),
                 _ => Args::Words(words()),
             },
             Kind::Expose => Args::Words(words()),
             Kind::User | Kind::Workdir | Kind::Stopsignal | Kind::Maintainer => {
                 if value.trim().is_empty() {
-                    self.error(format!("{name} requires exactly one argument"), keyword.span.clone());
+                    self.error(
+                        format!("{name} requires exactly one argument"),
+                        keyword.span.clone(),
+                    );
                     return Args::Words(Vec::new());
                 }
                 if kind == Kind::Stopsignal && words().len() > 1 {
                     self.error("STOPSIGNAL requires exactly one argument", rest.full_span());
                 }
-                Args::Words(vec![Word { raw: value.to_string(), span: rest.full_span() }])
+                Args::Words(vec![Word {
+                    raw: value.to_string(),
+                    span: rest.full_span(),
+                }])
             }
             Kind::Healthcheck => {
                 let w = split_words(value, self.escape);
@@ -356,14 +446,20 @@ impl Parser<'_> {
                         Args::Healthcheck(HealthcheckArgs::Cmd(self.command_form(&cmd)))
                     }
                     _ => {
-                        self.error("Unknown type for HEALTHCHECK: expected CMD or NONE", rest.full_span());
+                        self.error(
+                            "Unknown type for HEALTHCHECK: expected CMD or NONE",
+                            rest.full_span(),
+                        );
                         Args::Healthcheck(HealthcheckArgs::None)
                     }
                 }
             }
             Kind::Onbuild => {
                 if value.trim().is_empty() {
-                    self.error("ONBUILD requires at least one argument", keyword.span.clone());
+                    self.error(
+                        "ONBUILD requires at least one argument",
+                        keyword.span.clone(),
+                    );
                     return Args::Onbuild(None);
                 }
                 let inner = self.instruction(rest.clone());
@@ -376,7 +472,10 @@ impl Parser<'_> {
                 Args::Onbuild(Some(Box::new(inner)))
             }
             Kind::Unknown => {
-                self.error(format!("unknown instruction: {}", keyword.raw), keyword.span.clone());
+                self.error(
+                    format!("unknown instruction: {}", keyword.raw),
+                    keyword.span.clone(),
+                );
                 Args::Words(words())
             }
         }
@@ -388,13 +487,26 @@ impl Parser<'_> {
                 let args = values
                     .iter()
                     .zip(&spans)
-                    .map(|(v, s)| Word { raw: v.clone(), span: rest.span(s.clone()) })
+                    .map(|(v, s)| Word {
+                        raw: v.clone(),
+                        span: rest.span(s.clone()),
+                    })
                     .collect();
-                CommandForm::Exec { args, values, span: rest.full_span() }
+                CommandForm::Exec {
+                    args,
+                    values,
+                    span: rest.full_span(),
+                }
             }
             Some(Err(NotStrings)) => {
-                self.error("invalid JSON: array elements must be strings", rest.full_span());
-                CommandForm::Shell { text: rest.clone(), invalid_json: true }
+                self.error(
+                    "invalid JSON: array elements must be strings",
+                    rest.full_span(),
+                );
+                CommandForm::Shell {
+                    text: rest.clone(),
+                    invalid_json: true,
+                }
             }
             None => CommandForm::Shell {
                 text: rest.clone(),
@@ -407,8 +519,14 @@ impl Parser<'_> {
         let value = rest.value.as_str();
         let words = split_words(value, self.escape);
         let Some(first) = words.first().cloned() else {
-            self.error(format!("{name} requires at least one argument"), keyword.span.clone());
-            return Args::KeyValues { pairs: Vec::new(), legacy: false };
+            self.error(
+                format!("{name} requires at least one argument"),
+                keyword.span.clone(),
+            );
+            return Args::KeyValues {
+                pairs: Vec::new(),
+                legacy: false,
+            };
         };
         if find_unquoted(&value[first.clone()], '=', self.escape).is_none() {
             // Legacy `ENV key value…`: the value is the rest of the line.
@@ -425,7 +543,10 @@ impl Parser<'_> {
                 value_span: rest.span(vstart.min(value.len())..value.len()),
                 span: rest.full_span(),
             };
-            return Args::KeyValues { pairs: vec![pair], legacy: true };
+            return Args::KeyValues {
+                pairs: vec![pair],
+                legacy: true,
+            };
         }
         let mut pairs = Vec::new();
         for r in words {
@@ -439,12 +560,17 @@ impl Parser<'_> {
                     span: rest.span(r),
                 }),
                 None => self.error(
-                    format!("Syntax error - can't find = in \"{word}\". Must be of the form: name=value"),
+                    format!(
+                        "Syntax error - can't find = in \"{word}\". Must be of the form: name=value"
+                    ),
                     rest.span(r),
                 ),
             }
         }
-        Args::KeyValues { pairs, legacy: false }
+        Args::KeyValues {
+            pairs,
+            legacy: false,
+        }
     }
 
     /// Reads a heredoc body starting at line `i`; returns it and the line after its terminator.
@@ -457,7 +583,11 @@ impl Parser<'_> {
         while let Some(line) = self.lines.get(i).copied() {
             i += 1;
             let content = &self.text[line.start..line.end];
-            let compared = if marker.strip_tabs { content.trim_start_matches('\t') } else { content };
+            let compared = if marker.strip_tabs {
+                content.trim_start_matches('\t')
+            } else {
+                content
+            };
             if compared == marker.name {
                 terminated = true;
                 break;
@@ -468,7 +598,10 @@ impl Parser<'_> {
             body_end = line.end;
         }
         if !terminated {
-            self.error(format!("unterminated heredoc {}", marker.name), marker.span.clone());
+            self.error(
+                format!("unterminated heredoc {}", marker.name),
+                marker.span.clone(),
+            );
         }
         let heredoc = Heredoc {
             name: marker.name,
@@ -488,7 +621,10 @@ impl Parser<'_> {
         match instructions.iter().find(|i| i.kind != Kind::Arg) {
             None => self.error("file with no instructions", 0..len.min(1)),
             Some(first) if first.kind != Kind::From => self.error(
-                format!("{} instruction before the first FROM: no build stage in current context", first.kind.name()),
+                format!(
+                    "{} instruction before the first FROM: no build stage in current context",
+                    first.kind.name()
+                ),
                 first.keyword.span.clone(),
             ),
             Some(_) => {}
@@ -506,7 +642,9 @@ fn trim_text_end(mut text: Text) -> Text {
 /// `# name = value` with a name of letters and digits.
 fn directive_parts(line: &str) -> Option<(&str, &str)> {
     let after = line.trim_start().strip_prefix('#')?.trim_start();
-    let name_len = after.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(after.len());
+    let name_len = after
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(after.len());
     let name = &after[..name_len];
     if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
@@ -593,7 +731,9 @@ fn find_heredoc_markers(rest: &Text, escape: char, kind: Kind) -> Vec<Marker> {
         let word = &value[range.clone()];
         k += 1;
         let digits = word.bytes().take_while(u8::is_ascii_digit).count();
-        let Some(after) = word[digits..].strip_prefix("<<") else { continue };
+        let Some(after) = word[digits..].strip_prefix("<<") else {
+            continue;
+        };
         if after.starts_with('<') {
             continue; // here-string
         }

@@ -17,7 +17,9 @@ fn bom_crlf_and_keyword_case() {
     assert_eq!(df.instructions.len(), 2);
     assert_eq!(df.instructions[0].kind, Kind::From);
     assert_eq!(slice(&df, &df.instructions[0].keyword.span), "from");
-    let Args::Command(CommandForm::Shell { text, .. }) = &df.instructions[1].args else { panic!() };
+    let Args::Command(CommandForm::Shell { text, .. }) = &df.instructions[1].args else {
+        panic!()
+    };
     assert_eq!(text.value, "echo hi");
     assert_eq!(slice(&df, &text.full_span()), "echo hi");
     assert_eq!(df.line_of(df.instructions[1].span.start), 2);
@@ -25,10 +27,15 @@ fn bom_crlf_and_keyword_case() {
 
 #[test]
 fn directives_only_at_top() {
-    let df = parse("# syntax=docker/dockerfile:1\n#escape=`\n# check = skip=JSONArgsRecommended\n# plain\n# escape=\\\nFROM a\n");
+    let df = parse(
+        "# syntax=docker/dockerfile:1\n#escape=`\n# check = skip=JSONArgsRecommended\n# plain\n# escape=\\\nFROM a\n",
+    );
     assert_eq!(df.directives.len(), 3);
     assert_eq!(df.escape, '`');
-    assert_eq!(df.directive("check").unwrap().value, "skip=JSONArgsRecommended");
+    assert_eq!(
+        df.directive("check").unwrap().value,
+        "skip=JSONArgsRecommended"
+    );
     // After a plain comment, `escape` is a plain comment too.
     assert_eq!(df.comments.len(), 2);
     assert!(df.errors.is_empty());
@@ -45,14 +52,23 @@ fn continuations_with_comments_and_empty_lines() {
     let text = "FROM a\nRUN apt-get update \\\n    # a comment\n\n    && apt-get install -y curl \\\n\t\n    && true\nUSER app\n";
     let (df, _) = one(text);
     let run = &df.instructions[1];
-    let Args::Command(CommandForm::Shell { text: t, .. }) = &run.args else { panic!() };
-    assert_eq!(t.value, "apt-get update     && apt-get install -y curl     && true");
+    let Args::Command(CommandForm::Shell { text: t, .. }) = &run.args else {
+        panic!()
+    };
+    assert_eq!(
+        t.value,
+        "apt-get update     && apt-get install -y curl     && true"
+    );
     // Spans map back across the joined pieces.
     let pos = t.value.find("install").unwrap();
     assert_eq!(slice(&df, &t.span(pos..pos + 7)), "install");
     assert_eq!(df.line_of(t.span(pos..pos + 7).start), 5);
     assert_eq!(df.empty_continuation_lines.len(), 2);
-    assert!(df.comments.iter().any(|c| c.in_continuation && c.text == "a comment"));
+    assert!(
+        df.comments
+            .iter()
+            .any(|c| c.in_continuation && c.text == "a comment")
+    );
     assert_eq!(df.instructions[2].kind, Kind::User);
     assert_eq!(df.line_of(run.span.end), 7);
 }
@@ -76,16 +92,30 @@ fn hash_mid_line_is_an_argument() {
 #[test]
 fn exec_and_shell_forms() {
     let (df, inst) = one("FROM a\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n");
-    let Some(CommandForm::Exec { values, args, .. }) = inst.command() else { panic!() };
+    let Some(CommandForm::Exec { values, args, .. }) = inst.command() else {
+        panic!()
+    };
     assert_eq!(values, &["nginx", "-g", "daemon off;"]);
     assert_eq!(slice(&df, &args[2].span), "\"daemon off;\"");
     let (df, inst) = one("FROM a\nENTRYPOINT ['single', 'quotes']\n");
     assert!(df.errors.is_empty());
-    assert!(matches!(inst.command(), Some(CommandForm::Shell { invalid_json: true, .. })));
+    assert!(matches!(
+        inst.command(),
+        Some(CommandForm::Shell {
+            invalid_json: true,
+            ..
+        })
+    ));
     let (df, _) = one("FROM a\nCMD [1, 2]\n");
     assert!(df.errors[0].message.contains("must be strings"));
     let (_, inst) = one("FROM a\nCMD echo [x]\n");
-    assert!(matches!(inst.command(), Some(CommandForm::Shell { invalid_json: false, .. })));
+    assert!(matches!(
+        inst.command(),
+        Some(CommandForm::Shell {
+            invalid_json: false,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -98,23 +128,36 @@ COPY --frobnicate=1 a b\n";
     let df = parse(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let from = &df.instructions[0];
-    assert_eq!(from.flag("platform").unwrap().value.as_deref(), Some("$BUILDPLATFORM"));
-    let Args::From { image, alias, .. } = &from.args else { panic!() };
+    assert_eq!(
+        from.flag("platform").unwrap().value.as_deref(),
+        Some("$BUILDPLATFORM")
+    );
+    let Args::From { image, alias, .. } = &from.args else {
+        panic!()
+    };
     assert_eq!(image.as_ref().unwrap().raw, "golang:1.22");
     assert_eq!(alias.as_ref().unwrap().raw, "build");
     let run = &df.instructions[1];
     assert_eq!(run.flags_named("mount").count(), 2);
-    assert_eq!(run.flag("security").unwrap().value.as_deref(), Some("insecure"));
+    assert_eq!(
+        run.flag("security").unwrap().value.as_deref(),
+        Some("insecure")
+    );
     assert_eq!(run.rest.value, "go build");
     let copy = &df.instructions[2];
     assert_eq!(copy.flags.len(), 6);
     assert!(copy.flag("link").unwrap().value.is_none());
-    let Args::Files { sources, dest, .. } = &copy.args else { panic!() };
+    let Args::Files { sources, dest, .. } = &copy.args else {
+        panic!()
+    };
     assert_eq!(sources[0].raw, "src/");
     assert_eq!(dest.as_ref().unwrap().raw, "/app/");
     // Unknown flags are kept, never a parse failure.
     assert_eq!(df.instructions[4].flags[0].name, "frobnicate");
-    assert_eq!(slice(&df, &df.instructions[4].flags[0].span), "--frobnicate=1");
+    assert_eq!(
+        slice(&df, &df.instructions[4].flags[0].span),
+        "--frobnicate=1"
+    );
 }
 
 #[test]
@@ -123,9 +166,22 @@ fn heredocs() {
     let df = parse(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let kinds: Vec<Kind> = df.instructions.iter().map(|i| i.kind).collect();
-    assert_eq!(kinds, [Kind::From, Kind::Run, Kind::Run, Kind::Copy, Kind::Run, Kind::User]);
+    assert_eq!(
+        kinds,
+        [
+            Kind::From,
+            Kind::Run,
+            Kind::Run,
+            Kind::Copy,
+            Kind::Run,
+            Kind::User
+        ]
+    );
     let h = &df.instructions[1].heredocs[0];
-    assert_eq!((h.name.as_str(), h.body.as_str(), h.expand), ("EOF", "apt-get update\n", true));
+    assert_eq!(
+        (h.name.as_str(), h.body.as_str(), h.expand),
+        ("EOF", "apt-get update\n", true)
+    );
     let h = &df.instructions[2].heredocs[0];
     assert!(h.strip_tabs && !h.expand);
     assert_eq!(h.body, "echo $HOME\n");
@@ -160,19 +216,40 @@ fn heredoc_after_continuation_and_edge_cases() {
 fn env_label_arg_grammars() {
     let text = "FROM a\nENV A=1 B=\"two words\" C=three\\ words\nENV LEGACY value with spaces\nLABEL \"com.example.vendor\"=\"ACME\" version=1.0\nARG X Y=2 Z=\nENV BAD\n";
     let df = parse(text);
-    let Args::KeyValues { pairs, legacy } = &df.instructions[1].args else { panic!() };
+    let Args::KeyValues { pairs, legacy } = &df.instructions[1].args else {
+        panic!()
+    };
     assert!(!legacy);
-    let got: Vec<(&str, &str)> = pairs.iter().map(|p| (p.key.as_str(), p.value.as_deref().unwrap())).collect();
-    assert_eq!(got, [("A", "1"), ("B", "\"two words\""), ("C", "three\\ words")]);
-    let Args::KeyValues { pairs, legacy } = &df.instructions[2].args else { panic!() };
+    let got: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|p| (p.key.as_str(), p.value.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [("A", "1"), ("B", "\"two words\""), ("C", "three\\ words")]
+    );
+    let Args::KeyValues { pairs, legacy } = &df.instructions[2].args else {
+        panic!()
+    };
     assert!(legacy);
     assert_eq!(pairs[0].value.as_deref(), Some("value with spaces"));
-    let Args::KeyValues { pairs, .. } = &df.instructions[3].args else { panic!() };
+    let Args::KeyValues { pairs, .. } = &df.instructions[3].args else {
+        panic!()
+    };
     assert_eq!(pairs[0].key, "com.example.vendor");
-    let Args::Arg { pairs } = &df.instructions[4].args else { panic!() };
-    let got: Vec<(&str, Option<&str>)> = pairs.iter().map(|p| (p.key.as_str(), p.value.as_deref())).collect();
+    let Args::Arg { pairs } = &df.instructions[4].args else {
+        panic!()
+    };
+    let got: Vec<(&str, Option<&str>)> = pairs
+        .iter()
+        .map(|p| (p.key.as_str(), p.value.as_deref()))
+        .collect();
     assert_eq!(got, [("X", None), ("Y", Some("2")), ("Z", Some(""))]);
-    assert!(df.errors.iter().any(|e| e.message.contains("ENV must have two arguments")));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.message.contains("ENV must have two arguments"))
+    );
 }
 
 #[test]
@@ -182,30 +259,72 @@ fn onbuild_healthcheck_and_errors() {
     let inner = df.instructions[1].effective();
     assert_eq!(inner.kind, Kind::Run);
     assert_eq!(inner.heredocs[0].body, "echo x\n");
-    assert!(df.errors.iter().any(|e| e.message.contains("FROM isn't allowed as an ONBUILD trigger")));
+    assert!(df.errors.iter().any(|e| {
+        e.message
+            .contains("FROM isn't allowed as an ONBUILD trigger")
+    }));
     let hc = &df.instructions[3];
     assert_eq!(hc.flag("interval").unwrap().value.as_deref(), Some("5s"));
-    assert!(matches!(hc.command(), Some(CommandForm::Shell { text, .. }) if text.value == "curl -f http://localhost/"));
-    assert!(matches!(df.instructions[4].args, Args::Healthcheck(HealthcheckArgs::None)));
-    assert!(df.errors.iter().any(|e| e.message == "unknown instruction: FROBNICATE"));
+    assert!(
+        matches!(hc.command(), Some(CommandForm::Shell { text, .. }) if text.value == "curl -f http://localhost/")
+    );
+    assert!(matches!(
+        df.instructions[4].args,
+        Args::Healthcheck(HealthcheckArgs::None)
+    ));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.message == "unknown instruction: FROBNICATE")
+    );
 }
 
 #[test]
 fn structure_errors() {
     assert!(parse("").errors[0].message.contains("no instructions"));
-    assert!(parse("# only a comment\n").errors[0].message.contains("no instructions"));
-    assert!(parse("RUN x\n").errors[0].message.contains("before the first FROM"));
+    assert!(
+        parse("# only a comment\n").errors[0]
+            .message
+            .contains("no instructions")
+    );
+    assert!(
+        parse("RUN x\n").errors[0]
+            .message
+            .contains("before the first FROM")
+    );
     assert!(parse("ARG V=1\nFROM a:$V\n").errors.is_empty());
-    assert!(parse("FROM a b\n").errors[0].message.contains("one or three"));
-    assert!(parse("FROM a\nCOPY onlyone\n").errors[0].message.contains("at least two"));
+    assert!(
+        parse("FROM a b\n").errors[0]
+            .message
+            .contains("one or three")
+    );
+    assert!(
+        parse("FROM a\nCOPY onlyone\n").errors[0]
+            .message
+            .contains("at least two")
+    );
 }
 
 #[test]
 fn never_panics_on_odd_input() {
     for text in [
-        "\u{feff}", "\r", "\\", "FROM a\nRUN \\\n", "FROM a\nRUN <<", "FROM a\nRUN <<-", "FROM a\nCOPY <<'", "FROM \"",
-        "FROM a\nENV \"", "FROM a\nRUN [\"\\", "FROM a\nHEALTHCHECK CMD", "FROM a\nONBUILD", "# escape=`\n`", "FROM a\nLABEL =",
-        "FROM é\nRUN é \\\n é\n", "FROM a\nARG =\n", "FROM a\nRUN 9999999999999999999999<<X\nX\n",
+        "\u{feff}",
+        "\r",
+        "\\",
+        "FROM a\nRUN \\\n",
+        "FROM a\nRUN <<",
+        "FROM a\nRUN <<-",
+        "FROM a\nCOPY <<'",
+        "FROM \"",
+        "FROM a\nENV \"",
+        "FROM a\nRUN [\"\\",
+        "FROM a\nHEALTHCHECK CMD",
+        "FROM a\nONBUILD",
+        "# escape=`\n`",
+        "FROM a\nLABEL =",
+        "FROM é\nRUN é \\\n é\n",
+        "FROM a\nARG =\n",
+        "FROM a\nRUN 9999999999999999999999<<X\nX\n",
     ] {
         let df = parse(text);
         for inst in &df.instructions {

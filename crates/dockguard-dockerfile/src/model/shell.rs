@@ -1,0 +1,575 @@
+//! RUN scripts parsed into commands with brush-parser, positions mapped back to the Dockerfile.
+
+use crate::syntax::{Heredoc, Text, unquote};
+use brush_parser::ast;
+
+/// One simple command of a RUN script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The command word with quotes removed (`apt-get`), empty for pure assignments.
+    pub name: String,
+    /// Arguments with quotes removed.
+    pub args: Vec<String>,
+    /// File span of the command name, then of each argument.
+    pub name_span: std::ops::Range<usize>,
+    pub arg_spans: Vec<std::ops::Range<usize>>,
+    /// File span of the whole simple command.
+    pub span: std::ops::Range<usize>,
+    /// `NAME=value` prefixes.
+    pub assignments: Vec<(String, String)>,
+    /// Which pipeline of the script this command belongs to, and its position in it.
+    pub pipeline: usize,
+    pub pipe_index: usize,
+    pub pipe_len: usize,
+    /// Which and-or list (`a && b || c`) it belongs to; commands joined with `;` or newlines
+    /// are in different lists.
+    pub list: usize,
+}
+
+impl Command {
+    /// The base name of the program (`/usr/bin/apt-get` → `apt-get`).
+    pub fn program(&self) -> &str {
+        self.name.rsplit('/').next().unwrap_or(&self.name)
+    }
+
+    pub fn is(&self, program: &str) -> bool {
+        self.program() == program
+    }
+
+    pub fn has_arg(&self, arg: &str) -> bool {
+        self.args.iter().any(|a| a == arg)
+    }
+
+    /// Whether any of the flags is given, as `-x`, within a short-flag cluster like `-qy`
+    /// (single-letter flags), or as `--long` / `--long=value`.
+    pub fn has_flag(&self, flags: &[&str]) -> bool {
+        self.args.iter().take_while(|a| *a != "--").any(|a| {
+            flags.iter().any(|f| {
+                if let Some(long) = f.strip_prefix("--") {
+                    a.strip_prefix("--")
+                        .is_some_and(|x| x == long || x.starts_with(&format!("{long}=")))
+                } else if let Some(short) = f.strip_prefix('-') {
+                    short.len() == 1
+                        && a.starts_with('-')
+                        && !a.starts_with("--")
+                        && a[1..].chars().all(|c| c.is_ascii_alphanumeric())
+                        && a[1..].contains(short)
+                        || a == f
+                } else {
+                    a == f
+                }
+            })
+        })
+    }
+
+    /// Arguments that are not flags (do not start with `-`), skipping flag values for the given
+    /// flags that take one.
+    pub fn positional(&self, flags_with_value: &[&str]) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut skip = false;
+        let mut after_dashdash = false;
+        for a in &self.args {
+            if skip {
+                skip = false;
+                continue;
+            }
+            if after_dashdash {
+                out.push(a.as_str());
+            } else if a == "--" {
+                after_dashdash = true;
+            } else if a.starts_with('-') && a.len() > 1 {
+                if flags_with_value.contains(&a.as_str()) {
+                    skip = true;
+                }
+            } else {
+                out.push(a.as_str());
+            }
+        }
+        out
+    }
+
+    /// The arguments after a subcommand word (`apt-get install …` → after `install`).
+    pub fn subcommand(&self) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .map(String::as_str)
+    }
+}
+
+/// A parsed shell script.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    pub commands: Vec<Command>,
+    /// False when the shell parser rejected the text (the commands then come from a fallback
+    /// word split and are less precise).
+    pub parsed: bool,
+}
+
+impl Script {
+    pub fn any(&self, program: &str) -> bool {
+        self.commands.iter().any(|c| c.is(program))
+    }
+
+    pub fn has_pipe(&self) -> bool {
+        self.commands.iter().any(|c| c.pipe_len > 1)
+    }
+}
+
+/// Maps character offsets of a script to file offsets.
+trait PositionMap {
+    fn map(&self, char_index: usize) -> usize;
+}
+
+struct TextMap<'a> {
+    text: &'a Text,
+    char_to_byte: Vec<usize>,
+}
+
+impl PositionMap for TextMap<'_> {
+    fn map(&self, char_index: usize) -> usize {
+        let byte = self
+            .char_to_byte
+            .get(char_index)
+            .copied()
+            .unwrap_or(self.text.value.len());
+        self.text.span(byte..byte).start
+    }
+}
+
+struct HeredocMap<'a> {
+    heredoc: &'a Heredoc,
+    char_to_byte: Vec<usize>,
+}
+
+impl PositionMap for HeredocMap<'_> {
+    fn map(&self, char_index: usize) -> usize {
+        let byte = self
+            .char_to_byte
+            .get(char_index)
+            .copied()
+            .unwrap_or(self.heredoc.body.len());
+        self.heredoc.map(byte)
+    }
+}
+
+fn char_to_byte(s: &str) -> Vec<usize> {
+    s.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .collect()
+}
+
+/// Parses the command line of a RUN (heredoc bodies are appended so the shell parser sees
+/// complete here-documents; they are not analysed as commands here).
+pub fn parse_command_line(text: &Text, heredocs: &[Heredoc]) -> Script {
+    let mut script = text.value.clone();
+    for h in heredocs {
+        script.push('\n');
+        script.push_str(&h.body);
+        script.push_str(&h.name);
+    }
+    script.push('\n');
+    let map = TextMap {
+        text,
+        char_to_byte: char_to_byte(&text.value),
+    };
+    let limit = text.value.chars().count();
+    parse_with(&script, &map, limit)
+}
+
+/// Parses a heredoc body as a shell script.
+pub fn parse_heredoc(heredoc: &Heredoc) -> Script {
+    let map = HeredocMap {
+        heredoc,
+        char_to_byte: char_to_byte(&heredoc.body),
+    };
+    parse_with(&heredoc.body, &map, usize::MAX)
+}
+
+/// Whether a heredoc of a RUN is executed as a shell script: `RUN <<EOF` (unless its shebang
+/// names another interpreter) or a shell reading it on stdin (`RUN <<EOF bash`, `RUN sh <<EOF`).
+pub fn heredoc_is_shell(command_line: &str, heredoc: &Heredoc, escape: char) -> bool {
+    if heredoc.fd.is_some_and(|fd| fd != 0) {
+        return false;
+    }
+    let words: Vec<String> = crate::syntax::split_words(command_line, escape)
+        .into_iter()
+        .map(|r| unquote(&command_line[r], escape))
+        .filter(|w| !w.contains("<<") && w != &heredoc.name)
+        .collect();
+    let first_line = heredoc.body.lines().next().unwrap_or("");
+    match words.first() {
+        None => match first_line.strip_prefix("#!") {
+            Some(shebang) => is_posix_shell_path(shebang.trim()),
+            None => true,
+        },
+        Some(cmd) => {
+            let program = cmd.rsplit('/').next().unwrap_or(cmd);
+            is_shell_name(program) && !words.iter().skip(1).any(|w| w == "-c")
+        }
+    }
+}
+
+fn is_shell_name(program: &str) -> bool {
+    matches!(
+        program,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "busybox"
+    )
+}
+
+fn is_posix_shell_path(shebang: &str) -> bool {
+    let mut parts = shebang.split_whitespace();
+    let first = parts.next().unwrap_or("");
+    let program = first.rsplit('/').next().unwrap_or(first);
+    let program = if program == "env" {
+        parts.find(|p| !p.starts_with('-')).unwrap_or("")
+    } else {
+        program
+    };
+    is_shell_name(program)
+}
+
+fn parse_with(script: &str, map: &dyn PositionMap, limit: usize) -> Script {
+    let options = brush_parser::ParserOptions {
+        enable_extended_globbing: false,
+        posix_mode: false,
+        sh_mode: false,
+        tilde_expansion_at_word_start: false,
+        tilde_expansion_after_colon: false,
+        parser_impl: brush_parser::ParserImpl::default(),
+    };
+    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(script.as_bytes()), &options);
+    match parser.parse_program() {
+        Ok(program) => {
+            let mut walker = Walker {
+                map,
+                limit,
+                out: Vec::new(),
+                pipelines: 0,
+                lists: 0,
+            };
+            for complete in &program.complete_commands {
+                walker.compound_list(complete);
+            }
+            Script {
+                commands: walker.out,
+                parsed: true,
+            }
+        }
+        Err(_) => fallback(script, map, limit),
+    }
+}
+
+struct Walker<'a> {
+    map: &'a dyn PositionMap,
+    limit: usize,
+    out: Vec<Command>,
+    pipelines: usize,
+    lists: usize,
+}
+
+impl Walker<'_> {
+    fn compound_list(&mut self, list: &ast::CompoundList) {
+        for item in &list.0 {
+            self.and_or(&item.0);
+        }
+    }
+
+    fn and_or(&mut self, list: &ast::AndOrList) {
+        let id = self.lists;
+        self.lists += 1;
+        self.pipeline(&list.first, id);
+        for next in &list.additional {
+            match next {
+                ast::AndOr::And(p) | ast::AndOr::Or(p) => self.pipeline(p, id),
+            }
+        }
+    }
+
+    fn pipeline(&mut self, pipeline: &ast::Pipeline, list: usize) {
+        let id = self.pipelines;
+        self.pipelines += 1;
+        let len = pipeline.seq.len();
+        for (i, cmd) in pipeline.seq.iter().enumerate() {
+            self.command(cmd, id, i, len, list);
+        }
+    }
+
+    fn command(
+        &mut self,
+        cmd: &ast::Command,
+        pipeline: usize,
+        pipe_index: usize,
+        pipe_len: usize,
+        list: usize,
+    ) {
+        match cmd {
+            ast::Command::Simple(simple) => {
+                self.simple(simple, pipeline, pipe_index, pipe_len, list)
+            }
+            ast::Command::Compound(compound, _) => self.compound(compound),
+            ast::Command::Function(f) => self.compound(&f.body.0),
+            ast::Command::ExtendedTest(..) => {}
+        }
+    }
+
+    fn compound(&mut self, compound: &ast::CompoundCommand) {
+        match compound {
+            ast::CompoundCommand::BraceGroup(g) => self.compound_list(&g.list),
+            ast::CompoundCommand::Subshell(s) => self.compound_list(&s.list),
+            ast::CompoundCommand::ForClause(f) => self.compound_list(&f.body.list),
+            ast::CompoundCommand::ArithmeticForClause(f) => self.compound_list(&f.body.list),
+            ast::CompoundCommand::WhileClause(w) | ast::CompoundCommand::UntilClause(w) => {
+                self.compound_list(&w.0);
+                self.compound_list(&w.1.list);
+            }
+            ast::CompoundCommand::IfClause(i) => {
+                self.compound_list(&i.condition);
+                self.compound_list(&i.then);
+                for e in i.elses.iter().flatten() {
+                    if let Some(c) = &e.condition {
+                        self.compound_list(c);
+                    }
+                    self.compound_list(&e.body);
+                }
+            }
+            ast::CompoundCommand::CaseClause(c) => {
+                for case in &c.cases {
+                    if let Some(cmd) = &case.cmd {
+                        self.compound_list(cmd);
+                    }
+                }
+            }
+            ast::CompoundCommand::Arithmetic(_) => {}
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
+
+    fn span_of(&self, loc: Option<brush_parser::SourceSpan>) -> Option<std::ops::Range<usize>> {
+        let loc = loc?;
+        if loc.start.index >= self.limit {
+            return None;
+        }
+        let end = loc.end.index.min(self.limit);
+        let start = self.map.map(loc.start.index);
+        Some(start..self.map.map(end).max(start))
+    }
+
+    fn simple(
+        &mut self,
+        simple: &ast::SimpleCommand,
+        pipeline: usize,
+        pipe_index: usize,
+        pipe_len: usize,
+        list: usize,
+    ) {
+        use ast::CommandPrefixOrSuffixItem as Item;
+        let mut assignments = Vec::new();
+        for item in simple.prefix.iter().flat_map(|p| p.0.iter()) {
+            if let Item::AssignmentWord(_, word) = item {
+                let raw = unquote(&word.value, '\\');
+                if let Some((k, v)) = raw.split_once('=') {
+                    assignments.push((k.to_string(), v.to_string()));
+                }
+            }
+        }
+        let Some(name_word) = &simple.word_or_name else {
+            return;
+        };
+        let Some(name_span) = self.span_of(name_word.loc.clone()) else {
+            return;
+        };
+        let mut args = Vec::new();
+        let mut arg_spans = Vec::new();
+        for item in simple.suffix.iter().flat_map(|s| s.0.iter()) {
+            let word = match item {
+                Item::Word(w) => w,
+                Item::AssignmentWord(_, w) => w,
+                _ => continue,
+            };
+            args.push(unquote(&word.value, '\\'));
+            arg_spans.push(self.span_of(word.loc.clone()).unwrap_or(name_span.clone()));
+        }
+        let end = arg_spans
+            .last()
+            .map_or(name_span.end, |s| s.end)
+            .max(name_span.end);
+        self.out.push(Command {
+            name: unquote(&name_word.value, '\\'),
+            args,
+            span: name_span.start..end,
+            name_span,
+            arg_spans,
+            assignments,
+            pipeline,
+            pipe_index,
+            pipe_len,
+            list,
+        });
+    }
+}
+
+/// When the shell parser gives up (unbalanced quotes, exotic syntax), split words on operators
+/// so rules still see the commands.
+fn fallback(script: &str, map: &dyn PositionMap, limit: usize) -> Script {
+    let byte_to_char: Vec<usize> = {
+        let mut table = vec![0; script.len() + 1];
+        let mut count = 0;
+        for (i, c) in script.char_indices() {
+            for slot in &mut table[i..i + c.len_utf8()] {
+                *slot = count;
+            }
+            count += 1;
+        }
+        table[script.len()] = count;
+        table
+    };
+    let mut commands: Vec<Command> = Vec::new();
+    let (mut pipeline, mut list, mut pipe_index) = (0, 0, 0);
+    let mut current: Option<Command> = None;
+    for range in crate::syntax::split_words(script, '\\') {
+        let (start, end) = (byte_to_char[range.start], byte_to_char[range.end]);
+        if start >= limit {
+            break;
+        }
+        let word = &script[range];
+        let separator = match word {
+            "|" => Some((false, false)),
+            "&&" | "||" => Some((true, false)),
+            ";" | "&" => Some((true, true)),
+            _ => None,
+        };
+        if let Some((new_pipeline, new_list)) = separator {
+            commands.extend(current.take());
+            if new_pipeline {
+                pipeline += 1;
+                pipe_index = 0;
+            } else {
+                pipe_index += 1;
+            }
+            if new_list {
+                list += 1;
+            }
+            continue;
+        }
+        let span = map.map(start)..map.map(end.min(limit));
+        match &mut current {
+            None => {
+                current = Some(Command {
+                    name: unquote(word, '\\'),
+                    args: Vec::new(),
+                    name_span: span.clone(),
+                    arg_spans: Vec::new(),
+                    span,
+                    assignments: Vec::new(),
+                    pipeline,
+                    pipe_index,
+                    pipe_len: 1,
+                    list,
+                })
+            }
+            Some(c) => {
+                c.args.push(unquote(word, '\\'));
+                c.span.end = c.span.end.max(span.end);
+                c.arg_spans.push(span);
+            }
+        }
+    }
+    commands.extend(current.take());
+    let lengths: Vec<usize> = commands
+        .iter()
+        .map(|c| commands.iter().filter(|o| o.pipeline == c.pipeline).count())
+        .collect();
+    for (c, len) in commands.iter_mut().zip(lengths) {
+        c.pipe_len = len;
+    }
+    Script {
+        commands,
+        parsed: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Args, CommandForm, parse};
+
+    fn script(df_text: &str) -> (crate::syntax::Dockerfile, Script) {
+        let df = parse(df_text);
+        let run = df.instructions.last().unwrap().clone();
+        let Args::Command(CommandForm::Shell { text, .. }) = &run.args else {
+            panic!()
+        };
+        let s = parse_command_line(text, &run.heredocs);
+        (df, s)
+    }
+
+    #[test]
+    fn commands_lists_and_pipelines() {
+        let (df, s) = script(
+            "FROM a\nRUN apt-get update && \\\n  apt-get install -y --no-install-recommends curl=7.* ; curl -fsSL https://x | sh\n",
+        );
+        assert!(s.parsed);
+        let names: Vec<&str> = s.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["apt-get", "apt-get", "curl", "sh"]);
+        let install = &s.commands[1];
+        assert_eq!(install.subcommand(), Some("install"));
+        assert!(install.has_flag(&["-y"]) && install.has_flag(&["--no-install-recommends"]));
+        assert_eq!(install.positional(&[]), ["install", "curl=7.*"]);
+        assert_eq!(&df.text[install.name_span.clone()], "apt-get");
+        assert_eq!(&df.text[install.arg_spans[3].clone()], "curl=7.*");
+        assert_eq!(s.commands[0].list, s.commands[1].list);
+        assert_ne!(s.commands[1].list, s.commands[2].list);
+        assert_eq!((s.commands[2].pipe_len, s.commands[3].pipe_index), (2, 1));
+        assert!(s.has_pipe());
+    }
+
+    #[test]
+    fn nested_compounds_and_assignments() {
+        let (_, s) = script(
+            "FROM a\nRUN if [ -f x ]; then DEBIAN_FRONTEND=noninteractive apt-get install -qy vim; fi && for p in a b; do pip install \"$p\"; done\n",
+        );
+        let names: Vec<&str> = s.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["[", "apt-get", "pip"]);
+        assert_eq!(
+            s.commands[1].assignments,
+            [("DEBIAN_FRONTEND".to_string(), "noninteractive".to_string())]
+        );
+        assert!(s.commands[1].has_flag(&["-y"]));
+        assert_eq!(s.commands[2].args, ["install", "$p"]);
+    }
+
+    #[test]
+    fn heredoc_bodies() {
+        let df = parse(
+            "FROM a\nRUN <<EOF\nset -e\napt-get install -y vim\nEOF\nRUN python3 <<EOF\nimport os\nEOF\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\nRUN <<EOF bash\n\techo x\nEOF\n",
+        );
+        let runs: Vec<_> = df.instructions.iter().skip(1).collect();
+        let cmdline = |i: usize| runs[i].rest.value.clone();
+        assert!(heredoc_is_shell(&cmdline(0), &runs[0].heredocs[0], '\\'));
+        assert!(!heredoc_is_shell(&cmdline(1), &runs[1].heredocs[0], '\\'));
+        assert!(!heredoc_is_shell(&cmdline(2), &runs[2].heredocs[0], '\\'));
+        assert!(heredoc_is_shell(&cmdline(3), &runs[3].heredocs[0], '\\'));
+        let s = parse_heredoc(&runs[0].heredocs[0]);
+        assert_eq!(s.commands[1].name, "apt-get");
+        assert_eq!(
+            &df.text[s.commands[1].span.clone()],
+            "apt-get install -y vim"
+        );
+        // The command line of `RUN cat <<EOF` still parses with the body appended.
+        let df = parse("FROM a\nRUN cat <<EOF > /x && echo done\nhello\nEOF\n");
+        let run = &df.instructions[1];
+        let s = parse_command_line(&run.rest, &run.heredocs);
+        let names: Vec<&str> = s.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["cat", "echo"]);
+    }
+
+    #[test]
+    fn fallback_on_broken_scripts() {
+        let (_, s) = script("FROM a\nRUN echo \"unterminated && apt-get install x\n");
+        assert!(!s.parsed);
+        assert_eq!(s.commands[0].name, "echo");
+    }
+}
