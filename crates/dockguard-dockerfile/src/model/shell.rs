@@ -111,6 +111,24 @@ impl Script {
         self.commands.iter().any(|c| c.is(program))
     }
 
+    /// Adds another script's commands after this one's (a RUN's heredoc bodies).
+    pub fn append(&mut self, other: Script) {
+        let pipelines = self
+            .commands
+            .iter()
+            .map(|c| c.pipeline + 1)
+            .max()
+            .unwrap_or(0);
+        let lists = self.commands.iter().map(|c| c.list + 1).max().unwrap_or(0);
+        self.parsed &= other.parsed;
+        self.commands
+            .extend(other.commands.into_iter().map(|mut c| {
+                c.pipeline += pipelines;
+                c.list += lists;
+                c
+            }));
+    }
+
     pub fn has_pipe(&self) -> bool {
         self.commands.iter().any(|c| c.pipe_len > 1)
     }
