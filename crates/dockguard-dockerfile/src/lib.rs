@@ -2,4 +2,5 @@
 //! ARG/ENV scoping and expansion, parsed RUN scripts) and the Dockerfile rules.
 
 pub mod model;
+pub mod rules;
 pub mod syntax;

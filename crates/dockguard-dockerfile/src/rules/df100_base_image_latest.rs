@@ -1,0 +1,71 @@
+use super::{Ctx, Diagnostic, Rule};
+use crate::model::Base;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `FROM` whose image, after ARG expansion, uses the `latest` tag.
+    ///
+    /// ## Why is this bad?
+    /// `latest` moves: two builds of the same Dockerfile get different bases, and a compromised or
+    /// broken push reaches you silently. You cannot tell which vendor build you shipped.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ARG BASE=nginx:latest
+    /// FROM ${BASE}
+    /// ```
+    ///
+    /// ## Fix
+    /// Use an explicit version tag, ideally pinned by digest: `FROM nginx:1.27.2@sha256:…`.
+    pub struct BaseImageLatest {
+        code: "DF100",
+        name: "base-image-latest-tag",
+        step: TrustedImages,
+        severity: Medium,
+        summary: "Base image uses the `latest` tag",
+        references: [Hadolint "DL3007", Trivy "DS-0001", Checkov "CKV_DOCKER_7", Cis "4.2", Cwe "CWE-1357"],
+    }
+}
+
+impl Rule for BaseImageLatest {
+    fn meta(&self) -> &'static dockguard_core::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+        for stage in &ctx.model.stages {
+            let (Base::Image(image), Some((word, _))) = (&stage.base, &stage.image) else {
+                continue;
+            };
+            if image.tag.as_deref() == Some("latest") && image.digest.is_none() {
+                out.push(Diagnostic::new(
+                    word.span.clone(),
+                    format!(
+                        "base image `{}` uses the `latest` tag; pin a version",
+                        image.full
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing;
+
+    #[test]
+    fn fixtures() {
+        testing::check_fixtures(&BaseImageLatest);
+    }
+
+    #[test]
+    fn message_shows_the_expanded_image() {
+        let d = testing::run(&BaseImageLatest, "ARG B=nginx:latest\nFROM $B\n");
+        assert_eq!(
+            d[0].message,
+            "base image `nginx:latest` uses the `latest` tag; pin a version"
+        );
+    }
+}
