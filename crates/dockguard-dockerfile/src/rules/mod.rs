@@ -108,6 +108,7 @@ macro_rules! declare_rule {
 
 // One module per rule, in code order within each region.
 pub mod df000_syntax_error;
+pub mod df001_unused_suppression;
 // region DF0xx (batch C)
 // endregion DF0xx
 pub mod df100_base_image_latest;

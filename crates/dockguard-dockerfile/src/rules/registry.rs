@@ -5,6 +5,7 @@ use super::*;
 
 pub static RULES: &[&dyn Rule] = &[
     &df000_syntax_error::SyntaxError,
+    &df001_unused_suppression::UnusedSuppression,
     // region DF0xx (batch C)
     // endregion DF0xx
     &df100_base_image_latest::BaseImageLatest,
