@@ -14,41 +14,48 @@ pub struct Checked {
     pub model: Model,
 }
 
+/// Options beyond the configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Run ShellCheck on RUN scripts (see [`crate::shellcheck`]).
+    pub shellcheck: bool,
+}
+
 /// Checks a Dockerfile's text. `file` is the name findings carry; `path` (when the text came
 /// from disk) is matched against the configuration's per-path ignores.
 pub fn check(file: &str, path: Option<&Path>, text: &str, config: &Config) -> Checked {
+    match check_with(file, path, text, config, Options::default()) {
+        Ok(checked) => checked,
+        Err(_) => unreachable!("only the ShellCheck pass can fail, and it is off"),
+    }
+}
+
+/// [`check`] with options; fails only when ShellCheck was asked for and could not run.
+pub fn check_with(file: &str, path: Option<&Path>, text: &str, config: &Config, options: Options) -> Result<Checked, crate::shellcheck::Error> {
     let model = Model::new(parse(text));
-    let ctx = Ctx {
-        model: &model,
-        config,
-    };
-    let mut raw: Vec<(&'static RuleMeta, Diagnostic)> = Vec::new();
+    let ctx = Ctx { model: &model, config };
+    let mut findings: Vec<Finding> = Vec::new();
     for rule in RULES {
         let meta = rule.meta();
-        if !config.is_enabled(meta.code, meta.default_enabled) {
-            continue;
-        }
-        if path.is_some_and(|p| config.is_path_ignored(p, meta.code)) {
+        if !config.is_enabled(meta.code, meta.default_enabled) || path.is_some_and(|p| config.is_path_ignored(p, meta.code)) {
             continue;
         }
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
-        raw.extend(out.into_iter().map(|d| (meta, d)));
+        findings.extend(out.into_iter().map(|d| to_finding(file, &model, config, meta, d)));
+    }
+    if options.shellcheck {
+        let sc = crate::shellcheck::run(file, &model)?;
+        findings.extend(sc.into_iter().filter(|f| !path.is_some_and(|p| config.is_path_ignored(p, &f.code))));
     }
 
-    let suppressions = if config.disable_ignore_pragmas {
-        Vec::new()
-    } else {
-        suppress::collect(&model.df)
-    };
+    let suppressions = if config.disable_ignore_pragmas { Vec::new() } else { suppress::collect(&model.df) };
     let mut used = vec![false; suppressions.len()];
-    raw.retain(|(meta, d)| {
+    findings.retain(|f| {
         let mut keep = true;
         for (i, s) in suppressions.iter().enumerate() {
-            if s.code == meta.code
-                && s.covers.start <= d.span.start
-                && d.span.start < s.covers.end.max(s.covers.start + 1)
-            {
+            let at = f.location.span.start;
+            if s.code == f.code && s.covers.start <= at && at < s.covers.end.max(s.covers.start + 1) {
                 used[i] = true;
                 keep = false;
             }
@@ -58,44 +65,23 @@ pub fn check(file: &str, path: Option<&Path>, text: &str, config: &Config) -> Ch
 
     let unused_meta = &crate::rules::df001_unused_suppression::UnusedSuppression::META;
     if config.is_enabled(unused_meta.code, unused_meta.default_enabled) {
-        for (s, _) in suppressions
-            .iter()
-            .zip(&used)
-            .filter(|(s, used)| !**used && s.judgeable)
-        {
+        for (s, _) in suppressions.iter().zip(&used).filter(|(_, used)| !**used) {
+            let judgeable = if s.code.starts_with("SC") { options.shellcheck } else { s.judgeable };
             // A code that is switched off in the configuration is not "unused" here.
-            let enabled = RULES.iter().any(|r| {
-                r.meta().code == s.code
-                    && config.is_enabled(s.code.as_str(), r.meta().default_enabled)
-            });
-            if !enabled {
+            let enabled = s.code.starts_with("SC")
+                || RULES.iter().any(|r| r.meta().code == s.code && config.is_enabled(s.code.as_str(), r.meta().default_enabled));
+            if !judgeable || !enabled {
                 continue;
             }
-            let what = if s.written == s.code {
-                s.code.clone()
-            } else {
-                format!("{} ({})", s.written, s.code)
-            };
-            raw.push((
-                unused_meta,
-                Diagnostic::new(
-                    s.comment.clone(),
-                    format!("suppression of {what} is unused"),
-                ),
-            ));
+            let what = if s.written == s.code { s.code.clone() } else { format!("{} ({})", s.written, s.code) };
+            let d = Diagnostic::new(s.comment.clone(), format!("suppression of {what} is unused"));
+            findings.push(to_finding(file, &model, config, unused_meta, d));
         }
     }
 
-    let mut findings: Vec<Finding> = raw
-        .into_iter()
-        .map(|(meta, d)| to_finding(file, &model, config, meta, d))
-        .collect();
-    findings
-        .sort_by(|a, b| (a.location.span.start, &a.code).cmp(&(b.location.span.start, &b.code)));
-    findings.dedup_by(|a, b| {
-        a.code == b.code && a.location.span == b.location.span && a.message == b.message
-    });
-    Checked { findings, model }
+    findings.sort_by(|a, b| (a.location.span.start, &a.code).cmp(&(b.location.span.start, &b.code)));
+    findings.dedup_by(|a, b| a.code == b.code && a.location.span == b.location.span && a.message == b.message);
+    Ok(Checked { findings, model })
 }
 
 fn to_finding(

@@ -7,4 +7,5 @@ pub mod rules;
 pub mod suppress;
 pub mod syntax;
 
-pub use check::{Checked, apply_fixes, check, fix_all};
+pub use check::{Checked, Options, apply_fixes, check, check_with, fix_all};
+pub mod shellcheck;

@@ -1,1 +1,58 @@
-fn main() {}
+//! The `dockguard` binary: parses the command line, calls the library crates, prints, exits.
+
+mod cli;
+mod discover;
+mod info;
+mod lint;
+mod settings;
+
+use clap::Parser;
+use std::io::Write;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => {
+            eprintln!("dockguard: error: {e:#}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        cli::Command::Lint(args) => Ok(exit_code(lint::lint(&args)?)),
+        cli::Command::Scan(args) => Ok(exit_code(lint::scan(&args)?)),
+        cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
+        cli::Command::Explain { code } => info::explain(&code),
+        cli::Command::Completions { shell } => {
+            let mut cmd = <cli::Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "dockguard", &mut out);
+            out.flush()?;
+            Ok(0)
+        }
+        cli::Command::Man { output } => info::man(output.as_deref()).map(|()| 0),
+    }
+}
+
+fn exit_code(result: lint::RunResult) -> i32 {
+    if result.input_errors > 0 {
+        2
+    } else if result.failing {
+        1
+    } else {
+        0
+    }
+}
+
+/// A reader that went away (`dockguard lint | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}

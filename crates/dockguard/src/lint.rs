@@ -1,0 +1,244 @@
+//! `dockguard lint` and `dockguard scan`: gather files, check them in parallel, fix, report.
+
+use crate::cli::{ConfigArgs, LintArgs, OutputArgs};
+use crate::{discover, settings};
+use anyhow::{Context, Result};
+use dockguard_core::{Config, Finding, Severity};
+use dockguard_report::{HumanOptions, Report};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Dockerfiles larger than this are refused: no real one comes close, and it bounds memory.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+pub const DEFAULT_FAIL_ON: Severity = Severity::Low;
+
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+struct Outcome {
+    name: String,
+    text: String,
+    findings: Vec<Finding>,
+}
+
+/// What `lint` or `scan` decided, for the exit code.
+pub struct RunResult {
+    pub failing: bool,
+    pub input_errors: usize,
+}
+
+pub fn lint(args: &LintArgs) -> Result<RunResult> {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    run(&paths, &args.output, &args.config, args.shellcheck, Mode::from(args), &args.stdin_filename)
+}
+
+pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !path.is_dir() {
+        anyhow::bail!("{}: not a directory (scan takes a project directory; use `lint` for files)", path.display());
+    }
+    run(&[path], &args.output, &args.config, args.shellcheck, Mode::Report, "-")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Report,
+    Fix,
+    Diff,
+}
+
+impl From<&LintArgs> for Mode {
+    fn from(args: &LintArgs) -> Self {
+        if args.fix {
+            Mode::Fix
+        } else if args.diff {
+            Mode::Diff
+        } else {
+            Mode::Report
+        }
+    }
+}
+
+fn run(paths: &[PathBuf], output: &OutputArgs, config_args: &ConfigArgs, shellcheck: bool, mode: Mode, stdin_name: &str) -> Result<RunResult> {
+    let config = settings::load(config_args, paths.first().map(PathBuf::as_path).unwrap_or(Path::new(".")))?;
+    if shellcheck {
+        dockguard_dockerfile::shellcheck::available().context("--shellcheck")?;
+    }
+    let mut inputs = Vec::new();
+    let mut input_errors = 0;
+    for path in paths {
+        if path == Path::new("-") {
+            inputs.push(Input::Stdin);
+        } else if path.is_dir() {
+            match discover::walk(path, &config) {
+                Ok(files) => inputs.extend(files.into_iter().map(Input::File)),
+                Err(e) => {
+                    eprintln!("dockguard: error: {}: {e}", path.display());
+                    input_errors += 1;
+                }
+            }
+        } else if path.exists() {
+            inputs.push(Input::File(path.clone()));
+        } else {
+            eprintln!("dockguard: error: {}: no such file or directory", path.display());
+            input_errors += 1;
+        }
+    }
+
+    let results: Vec<Result<Outcome, String>> = inputs
+        .par_iter()
+        .map(|input| {
+            let (name, path, text) = read_input(input, stdin_name)?;
+            let text = if mode == Mode::Fix && path.is_some() { fix_file(path.as_deref().unwrap_or(Path::new("")), &name, text, &config)? } else { text };
+            let options = dockguard_dockerfile::Options { shellcheck };
+            let findings = dockguard_dockerfile::check_with(&name, path.as_deref(), &text, &config, options)
+                .map_err(|e| format!("{name}: {e}"))?
+                .findings;
+            Ok(Outcome { name, text, findings })
+        })
+        .collect();
+
+    let mut outcomes = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outcomes.push(o),
+            Err(message) => {
+                eprintln!("dockguard: error: {message}");
+                input_errors += 1;
+            }
+        }
+    }
+
+    if mode == Mode::Diff {
+        let mut any = false;
+        let mut out = std::io::stdout().lock();
+        for o in &outcomes {
+            let (fixed, _) = dockguard_dockerfile::fix_all(&o.name, &o.text, &config, 10);
+            if fixed != o.text {
+                any = true;
+                let diff = similar::TextDiff::from_lines(&o.text, &fixed);
+                write!(out, "{}", diff.unified_diff().header(&format!("a/{}", o.name), &format!("b/{}", o.name)))?;
+            }
+        }
+        return Ok(RunResult { failing: any, input_errors });
+    }
+
+    let fail_on = output.fail_on.or(config.fail_on).unwrap_or(DEFAULT_FAIL_ON);
+    let mut findings: Vec<Finding> = outcomes.iter().flat_map(|o| o.findings.iter().cloned()).collect();
+    findings.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column, &a.code).cmp(&(&b.location.file, b.location.line, b.location.column, &b.code))
+    });
+    let sources: BTreeMap<String, String> = outcomes.iter().map(|o| (o.name.clone(), o.text.clone())).collect();
+    let rules: Vec<dockguard_core::RuleMeta> = dockguard_dockerfile::rules::registry::RULES.iter().map(|r| *r.meta()).collect();
+    let report = Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &findings,
+        files_scanned: outcomes.len(),
+        rules: &rules,
+        sources: &sources,
+        fail_on,
+    };
+    write_report(&report, output)?;
+    let failing = findings.iter().any(|f| f.severity >= fail_on);
+    Ok(RunResult { failing, input_errors })
+}
+
+fn read_input(input: &Input, stdin_name: &str) -> Result<(String, Option<PathBuf>, String), String> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("{stdin_name}: cannot read standard input: {e}"))?;
+            let text = decode(stdin_name, bytes)?;
+            Ok((stdin_name.to_string(), None, text))
+        }
+        Input::File(path) => {
+            let name = display_name(path);
+            let meta = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?;
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(format!("{name}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile", meta.len()));
+            }
+            let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+            let text = decode(&name, bytes)?;
+            Ok((name, Some(std::path::absolute(path).unwrap_or_else(|_| path.clone())), text))
+        }
+    }
+}
+
+fn decode(name: &str, bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("{name}: input larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        let column = offset - bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+        format!("{name}:{line}:{column}: not valid UTF-8 (byte offset {offset})")
+    })
+}
+
+fn display_name(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// Fixes a file in place (atomically: temp file + rename) and returns the new text.
+fn fix_file(path: &Path, name: &str, text: String, config: &Config) -> Result<String, String> {
+    let (fixed, applied) = dockguard_dockerfile::fix_all(name, &text, config, 10);
+    if applied == 0 || fixed == text {
+        return Ok(text);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile_in(dir).map_err(|e| format!("{name}: cannot write fix: {e}"))?;
+    tmp.1.write_all(fixed.as_bytes()).map_err(|e| format!("{name}: cannot write fix: {e}"))?;
+    drop(tmp.1);
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp.0, meta.permissions());
+    }
+    std::fs::rename(&tmp.0, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp.0);
+        format!("{name}: cannot replace file with fixed version: {e}")
+    })?;
+    Ok(fixed)
+}
+
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    for attempt in 0..100u32 {
+        let candidate = dir.join(format!(".dockguard-fix-{}-{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(f) => return Ok((candidate, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free temporary file name"))
+}
+
+fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
+    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && !output.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let human = HumanOptions { color, show_source: !output.concise };
+    match &output.output {
+        Some(file) => {
+            let mut buf = Vec::new();
+            dockguard_report::write_report(output.format, report, &human, &mut buf)?;
+            std::fs::write(file, buf).with_context(|| format!("{}: cannot write report", file.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            dockguard_report::write_report(output.format, report, &human, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
