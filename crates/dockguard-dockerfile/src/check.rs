@@ -31,31 +31,53 @@ pub fn check(file: &str, path: Option<&Path>, text: &str, config: &Config) -> Ch
 }
 
 /// [`check`] with options; fails only when ShellCheck was asked for and could not run.
-pub fn check_with(file: &str, path: Option<&Path>, text: &str, config: &Config, options: Options) -> Result<Checked, crate::shellcheck::Error> {
+pub fn check_with(
+    file: &str,
+    path: Option<&Path>,
+    text: &str,
+    config: &Config,
+    options: Options,
+) -> Result<Checked, crate::shellcheck::Error> {
     let model = Model::new(parse(text));
-    let ctx = Ctx { model: &model, config };
+    let ctx = Ctx {
+        model: &model,
+        config,
+    };
     let mut findings: Vec<Finding> = Vec::new();
     for rule in RULES {
         let meta = rule.meta();
-        if !config.is_enabled(meta.code, meta.default_enabled) || path.is_some_and(|p| config.is_path_ignored(p, meta.code)) {
+        if !config.is_enabled(meta.code, meta.default_enabled)
+            || path.is_some_and(|p| config.is_path_ignored(p, meta.code))
+        {
             continue;
         }
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
-        findings.extend(out.into_iter().map(|d| to_finding(file, &model, config, meta, d)));
+        findings.extend(
+            out.into_iter()
+                .map(|d| to_finding(file, &model, config, meta, d)),
+        );
     }
     if options.shellcheck {
         let sc = crate::shellcheck::run(file, &model)?;
-        findings.extend(sc.into_iter().filter(|f| !path.is_some_and(|p| config.is_path_ignored(p, &f.code))));
+        findings.extend(
+            sc.into_iter()
+                .filter(|f| !path.is_some_and(|p| config.is_path_ignored(p, &f.code))),
+        );
     }
 
-    let suppressions = if config.disable_ignore_pragmas { Vec::new() } else { suppress::collect(&model.df) };
+    let suppressions = if config.disable_ignore_pragmas {
+        Vec::new()
+    } else {
+        suppress::collect(&model.df)
+    };
     let mut used = vec![false; suppressions.len()];
     findings.retain(|f| {
         let mut keep = true;
         for (i, s) in suppressions.iter().enumerate() {
             let at = f.location.span.start;
-            if s.code == f.code && s.covers.start <= at && at < s.covers.end.max(s.covers.start + 1) {
+            if s.code == f.code && s.covers.start <= at && at < s.covers.end.max(s.covers.start + 1)
+            {
                 used[i] = true;
                 keep = false;
             }
@@ -66,21 +88,38 @@ pub fn check_with(file: &str, path: Option<&Path>, text: &str, config: &Config, 
     let unused_meta = &crate::rules::df001_unused_suppression::UnusedSuppression::META;
     if config.is_enabled(unused_meta.code, unused_meta.default_enabled) {
         for (s, _) in suppressions.iter().zip(&used).filter(|(_, used)| !**used) {
-            let judgeable = if s.code.starts_with("SC") { options.shellcheck } else { s.judgeable };
+            let judgeable = if s.code.starts_with("SC") {
+                options.shellcheck
+            } else {
+                s.judgeable
+            };
             // A code that is switched off in the configuration is not "unused" here.
             let enabled = s.code.starts_with("SC")
-                || RULES.iter().any(|r| r.meta().code == s.code && config.is_enabled(s.code.as_str(), r.meta().default_enabled));
+                || RULES.iter().any(|r| {
+                    r.meta().code == s.code
+                        && config.is_enabled(s.code.as_str(), r.meta().default_enabled)
+                });
             if !judgeable || !enabled {
                 continue;
             }
-            let what = if s.written == s.code { s.code.clone() } else { format!("{} ({})", s.written, s.code) };
-            let d = Diagnostic::new(s.comment.clone(), format!("suppression of {what} is unused"));
+            let what = if s.written == s.code {
+                s.code.clone()
+            } else {
+                format!("{} ({})", s.written, s.code)
+            };
+            let d = Diagnostic::new(
+                s.comment.clone(),
+                format!("suppression of {what} is unused"),
+            );
             findings.push(to_finding(file, &model, config, unused_meta, d));
         }
     }
 
-    findings.sort_by(|a, b| (a.location.span.start, &a.code).cmp(&(b.location.span.start, &b.code)));
-    findings.dedup_by(|a, b| a.code == b.code && a.location.span == b.location.span && a.message == b.message);
+    findings
+        .sort_by(|a, b| (a.location.span.start, &a.code).cmp(&(b.location.span.start, &b.code)));
+    findings.dedup_by(|a, b| {
+        a.code == b.code && a.location.span == b.location.span && a.message == b.message
+    });
     Ok(Checked { findings, model })
 }
 
@@ -230,8 +269,10 @@ mod tests {
                 "suppression of DF200 is unused"
             ]
         );
-        let mut strict = Config::default();
-        strict.disable_ignore_pragmas = true;
+        let strict = Config {
+            disable_ignore_pragmas: true,
+            ..Config::default()
+        };
         let text =
             "FROM debian:12\n# dockguard ignore=DF402\nRUN apt-get install -y curl\nUSER app\n";
         assert!(codes(text, &strict).iter().any(|c| c.starts_with("DF402")));
@@ -243,7 +284,7 @@ mod tests {
         config.rule_choices.insert("DF402".into(), false);
         config
             .severity_overrides
-            .insert("DF200".into(), dockguard_core::Severity::Critical);
+            .insert("DF208".into(), dockguard_core::Severity::Critical);
         let found = check(
             "Dockerfile",
             None,
@@ -252,7 +293,7 @@ mod tests {
         )
         .findings;
         assert!(!found.iter().any(|f| f.code == "DF402"));
-        let root = found.iter().find(|f| f.code == "DF200").unwrap();
+        let root = found.iter().find(|f| f.code == "DF208").unwrap();
         assert_eq!(root.severity, dockguard_core::Severity::Critical);
         assert_eq!((root.location.line, root.location.column), (1, 1));
         assert!(root.remediation.is_some());

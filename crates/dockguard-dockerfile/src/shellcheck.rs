@@ -23,8 +23,17 @@ pub enum Error {
 
 /// Checks that a usable `shellcheck` is on PATH.
 pub fn available() -> Result<(), Error> {
-    let out = Command::new("shellcheck").arg("--version").output().map_err(Error::Spawn)?;
-    if out.status.success() { Ok(()) } else { Err(Error::Failed(String::from_utf8_lossy(&out.stderr).trim().to_string())) }
+    let out = Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .map_err(Error::Spawn)?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(Error::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
+    }
 }
 
 /// A script handed to ShellCheck, with the map from its lines back to the Dockerfile.
@@ -47,14 +56,24 @@ pub fn run(file: &str, model: &Model) -> Result<Vec<Finding>, Error> {
         if !is_posix(&info.shell) {
             continue;
         }
-        let Args::Command(CommandForm::Shell { text, .. }) = &inst.args else { continue };
+        let Args::Command(CommandForm::Shell { text, .. }) = &inst.args else {
+            continue;
+        };
         let mut pieces: Vec<(String, Vec<usize>)> = Vec::new();
         // The command line (continuations already joined) keeps its file offsets per byte.
-        let offsets: Vec<usize> = text.value.char_indices().map(|(i, _)| text.span(i..i).start).collect();
+        let offsets: Vec<usize> = text
+            .value
+            .char_indices()
+            .map(|(i, _)| text.span(i..i).start)
+            .collect();
         pieces.push((text.value.replace('\t', " "), offsets));
         for heredoc in &inst.heredocs {
             if crate::model::shell::heredoc_is_shell(&text.value, heredoc, model.df.escape) {
-                let offsets: Vec<usize> = heredoc.body.char_indices().map(|(i, _)| heredoc.map(i)).collect();
+                let offsets: Vec<usize> = heredoc
+                    .body
+                    .char_indices()
+                    .map(|(i, _)| heredoc.map(i))
+                    .collect();
                 pieces.push((heredoc.body.replace('\t', " "), offsets));
             }
         }
@@ -67,7 +86,12 @@ pub fn run(file: &str, model: &Model) -> Result<Vec<Finding>, Error> {
             _ => "sh",
         };
         let mut header = String::new();
-        let mut names: Vec<&str> = info.vars.keys().map(String::as_str).chain(PROXY_ARGS).collect();
+        let mut names: Vec<&str> = info
+            .vars
+            .keys()
+            .map(String::as_str)
+            .chain(PROXY_ARGS)
+            .collect();
         names.sort_unstable();
         names.dedup();
         for name in names {
@@ -76,7 +100,12 @@ pub fn run(file: &str, model: &Model) -> Result<Vec<Finding>, Error> {
             }
         }
         let header_lines = header.lines().count();
-        let mut script = Script { text: header, dialect, lines: Vec::new(), header_lines };
+        let mut script = Script {
+            text: header,
+            dialect,
+            lines: Vec::new(),
+            header_lines,
+        };
         // The command line only: heredoc bodies run as their own scripts below when they are shell.
         let (cmd_text, cmd_offsets) = &pieces[0];
         let body_is_heredoc_only = cmd_text.trim_start().starts_with("<<");
@@ -98,7 +127,14 @@ fn push_piece(script: &mut Script, text: &str, offsets: &[usize]) {
     let mut char_index = 0;
     for line in text.split('\n') {
         let count = line.chars().count();
-        let line_offsets: Vec<usize> = (0..=count).map(|k| offsets.get(char_index + k).copied().unwrap_or_else(|| offsets.last().copied().unwrap_or(0))).collect();
+        let line_offsets: Vec<usize> = (0..=count)
+            .map(|k| {
+                offsets
+                    .get(char_index + k)
+                    .copied()
+                    .unwrap_or_else(|| offsets.last().copied().unwrap_or(0))
+            })
+            .collect();
         script.text.push_str(line);
         script.text.push('\n');
         script.lines.push(line_offsets);
@@ -124,26 +160,50 @@ struct Comment {
     message: String,
 }
 
-fn check_script(file: &str, model: &Model, script: &Script, fallback: Span) -> Result<Vec<Finding>, Error> {
+fn check_script(
+    file: &str,
+    model: &Model,
+    script: &Script,
+    fallback: Span,
+) -> Result<Vec<Finding>, Error> {
     let mut child = Command::new("shellcheck")
-        .args(["--format=json1", "--shell", script.dialect, "--exclude=SC1090,SC1091,SC2187", "--norc", "-"])
+        .args([
+            "--format=json1",
+            "--shell",
+            script.dialect,
+            "--exclude=SC1090,SC1091,SC2187",
+            "--norc",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(Error::Spawn)?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(script.text.as_bytes()).map_err(|e| Error::Failed(e.to_string()))?;
+        stdin
+            .write_all(script.text.as_bytes())
+            .map_err(|e| Error::Failed(e.to_string()))?;
     }
-    let out = child.wait_with_output().map_err(|e| Error::Failed(e.to_string()))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::Failed(e.to_string()))?;
     // Exit 1 means "found something"; anything beyond that is a real failure.
     if out.status.code().is_none_or(|c| c > 1) {
-        return Err(Error::Failed(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+        return Err(Error::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
-    let parsed: Json1 = serde_json::from_slice(&out.stdout).map_err(|e| Error::Output(e.to_string()))?;
+    let parsed: Json1 =
+        serde_json::from_slice(&out.stdout).map_err(|e| Error::Output(e.to_string()))?;
     let locate = |line: usize, column: usize| -> Option<usize> {
-        let offsets = script.lines.get(line.checked_sub(1 + script.header_lines)?)?;
-        offsets.get(column.saturating_sub(1)).or(offsets.last()).copied()
+        let offsets = script
+            .lines
+            .get(line.checked_sub(1 + script.header_lines)?)?;
+        offsets
+            .get(column.saturating_sub(1))
+            .or(offsets.last())
+            .copied()
     };
     let mut findings = Vec::new();
     for c in parsed.comments {
@@ -162,9 +222,19 @@ fn check_script(file: &str, model: &Model, script: &Script, fallback: Span) -> R
                 _ => Severity::Info,
             },
             message: c.message,
-            location: Location { file: file.to_string(), line, column, end_line, end_column, span: start..end },
+            location: Location {
+                file: file.to_string(),
+                line,
+                column,
+                end_line,
+                end_column,
+                span: start..end,
+            },
             remediation: None,
-            references: vec![Reference { kind: RefKind::Shellcheck, id: code.into() }],
+            references: vec![Reference {
+                kind: RefKind::Shellcheck,
+                id: code.into(),
+            }],
             fix: None,
         });
     }

@@ -15,7 +15,11 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 /// Files to lint under `root` (sorted for stable output).
 pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error> {
     let mut files = Vec::new();
-    let walker = ignore::WalkBuilder::new(root).hidden(false).git_ignore(true).require_git(false).build();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .require_git(false)
+        .build();
     for entry in walker {
         let entry = entry?;
         if entry.path().components().any(|c| c.as_os_str() == ".git") {
@@ -24,7 +28,8 @@ pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error>
         let is_file = entry.file_type().is_some_and(|t| t.is_file());
         let named = entry.file_name().to_str().is_some_and(is_dockerfile_name);
         if is_file && named {
-            let absolute = std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
+            let absolute =
+                std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
             if !config.is_excluded(&absolute) {
                 files.push(entry.into_path());
             }
@@ -40,11 +45,27 @@ mod tests {
 
     #[test]
     fn names() {
-        for n in ["Dockerfile", "dockerfile", "Dockerfile.prod", "api.Dockerfile", "x.dockerfile", "Containerfile", "Containerfile.dev"] {
+        for n in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "x.dockerfile",
+            "Containerfile",
+            "Containerfile.dev",
+        ] {
             assert!(is_dockerfile_name(n), "{n}");
         }
-        for n in ["Dockerfile-notes.md.txt.bak", "README", "docker-compose.yml", "Dockerfilex"] {
-            assert!(!is_dockerfile_name(n) || n.starts_with("Dockerfile."), "{n}");
+        for n in [
+            "Dockerfile-notes.md.txt.bak",
+            "README",
+            "docker-compose.yml",
+            "Dockerfilex",
+        ] {
+            assert!(
+                !is_dockerfile_name(n) || n.starts_with("Dockerfile."),
+                "{n}"
+            );
         }
         assert!(!is_dockerfile_name("Dockerfilex"));
     }
@@ -56,12 +77,20 @@ mod tests {
         std::fs::create_dir_all(root.join("svc/api")).unwrap();
         std::fs::create_dir_all(root.join("build")).unwrap();
         std::fs::create_dir_all(root.join("vendor/x")).unwrap();
-        for f in ["Dockerfile", "svc/api/api.Dockerfile", "build/Dockerfile", "vendor/x/Containerfile", "svc/README.md"] {
+        for f in [
+            "Dockerfile",
+            "svc/api/api.Dockerfile",
+            "build/Dockerfile",
+            "vendor/x/Containerfile",
+            "svc/README.md",
+        ] {
             std::fs::write(root.join(f), "FROM a\n").unwrap();
         }
         std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
         let mut config = Config::default();
-        config.merge_file(&root.join(".dockguard.toml"), "exclude = [\"vendor\"]\n").unwrap();
+        config
+            .merge_file(&root.join(".dockguard.toml"), "exclude = [\"vendor\"]\n")
+            .unwrap();
         let found: Vec<String> = walk(root, &config)
             .unwrap()
             .iter()

@@ -33,16 +33,37 @@ pub struct RunResult {
 }
 
 pub fn lint(args: &LintArgs) -> Result<RunResult> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    run(&paths, &args.output, &args.config, args.shellcheck, Mode::from(args), &args.stdin_filename)
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    run(
+        &paths,
+        &args.output,
+        &args.config,
+        args.shellcheck,
+        Mode::from(args),
+        &args.stdin_filename,
+    )
 }
 
 pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if !path.is_dir() {
-        anyhow::bail!("{}: not a directory (scan takes a project directory; use `lint` for files)", path.display());
+        anyhow::bail!(
+            "{}: not a directory (scan takes a project directory; use `lint` for files)",
+            path.display()
+        );
     }
-    run(&[path], &args.output, &args.config, args.shellcheck, Mode::Report, "-")
+    run(
+        &[path],
+        &args.output,
+        &args.config,
+        args.shellcheck,
+        Mode::Report,
+        "-",
+    )
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,8 +85,21 @@ impl From<&LintArgs> for Mode {
     }
 }
 
-fn run(paths: &[PathBuf], output: &OutputArgs, config_args: &ConfigArgs, shellcheck: bool, mode: Mode, stdin_name: &str) -> Result<RunResult> {
-    let config = settings::load(config_args, paths.first().map(PathBuf::as_path).unwrap_or(Path::new(".")))?;
+fn run(
+    paths: &[PathBuf],
+    output: &OutputArgs,
+    config_args: &ConfigArgs,
+    shellcheck: bool,
+    mode: Mode,
+    stdin_name: &str,
+) -> Result<RunResult> {
+    let config = settings::load(
+        config_args,
+        paths
+            .first()
+            .map(PathBuf::as_path)
+            .unwrap_or(Path::new(".")),
+    )?;
     if shellcheck {
         dockguard_dockerfile::shellcheck::available().context("--shellcheck")?;
     }
@@ -85,7 +119,10 @@ fn run(paths: &[PathBuf], output: &OutputArgs, config_args: &ConfigArgs, shellch
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
-            eprintln!("dockguard: error: {}: no such file or directory", path.display());
+            eprintln!(
+                "dockguard: error: {}: no such file or directory",
+                path.display()
+            );
             input_errors += 1;
         }
     }
@@ -94,12 +131,26 @@ fn run(paths: &[PathBuf], output: &OutputArgs, config_args: &ConfigArgs, shellch
         .par_iter()
         .map(|input| {
             let (name, path, text) = read_input(input, stdin_name)?;
-            let text = if mode == Mode::Fix && path.is_some() { fix_file(path.as_deref().unwrap_or(Path::new("")), &name, text, &config)? } else { text };
+            let text = if mode == Mode::Fix && path.is_some() {
+                fix_file(
+                    path.as_deref().unwrap_or(Path::new("")),
+                    &name,
+                    text,
+                    &config,
+                )?
+            } else {
+                text
+            };
             let options = dockguard_dockerfile::Options { shellcheck };
-            let findings = dockguard_dockerfile::check_with(&name, path.as_deref(), &text, &config, options)
-                .map_err(|e| format!("{name}: {e}"))?
-                .findings;
-            Ok(Outcome { name, text, findings })
+            let findings =
+                dockguard_dockerfile::check_with(&name, path.as_deref(), &text, &config, options)
+                    .map_err(|e| format!("{name}: {e}"))?
+                    .findings;
+            Ok(Outcome {
+                name,
+                text,
+                findings,
+            })
         })
         .collect();
 
@@ -122,19 +173,47 @@ fn run(paths: &[PathBuf], output: &OutputArgs, config_args: &ConfigArgs, shellch
             if fixed != o.text {
                 any = true;
                 let diff = similar::TextDiff::from_lines(&o.text, &fixed);
-                write!(out, "{}", diff.unified_diff().header(&format!("a/{}", o.name), &format!("b/{}", o.name)))?;
+                write!(
+                    out,
+                    "{}",
+                    diff.unified_diff()
+                        .header(&format!("a/{}", o.name), &format!("b/{}", o.name))
+                )?;
             }
         }
-        return Ok(RunResult { failing: any, input_errors });
+        return Ok(RunResult {
+            failing: any,
+            input_errors,
+        });
     }
 
     let fail_on = output.fail_on.or(config.fail_on).unwrap_or(DEFAULT_FAIL_ON);
-    let mut findings: Vec<Finding> = outcomes.iter().flat_map(|o| o.findings.iter().cloned()).collect();
+    let mut findings: Vec<Finding> = outcomes
+        .iter()
+        .flat_map(|o| o.findings.iter().cloned())
+        .collect();
     findings.sort_by(|a, b| {
-        (&a.location.file, a.location.line, a.location.column, &a.code).cmp(&(&b.location.file, b.location.line, b.location.column, &b.code))
+        (
+            &a.location.file,
+            a.location.line,
+            a.location.column,
+            &a.code,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                &b.code,
+            ))
     });
-    let sources: BTreeMap<String, String> = outcomes.iter().map(|o| (o.name.clone(), o.text.clone())).collect();
-    let rules: Vec<dockguard_core::RuleMeta> = dockguard_dockerfile::rules::registry::RULES.iter().map(|r| *r.meta()).collect();
+    let sources: BTreeMap<String, String> = outcomes
+        .iter()
+        .map(|o| (o.name.clone(), o.text.clone()))
+        .collect();
+    let rules: Vec<dockguard_core::RuleMeta> = dockguard_dockerfile::rules::registry::RULES
+        .iter()
+        .map(|r| *r.meta())
+        .collect();
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &findings,
@@ -145,10 +224,16 @@ fn run(paths: &[PathBuf], output: &OutputArgs, config_args: &ConfigArgs, shellch
     };
     write_report(&report, output)?;
     let failing = findings.iter().any(|f| f.severity >= fail_on);
-    Ok(RunResult { failing, input_errors })
+    Ok(RunResult {
+        failing,
+        input_errors,
+    })
 }
 
-fn read_input(input: &Input, stdin_name: &str) -> Result<(String, Option<PathBuf>, String), String> {
+fn read_input(
+    input: &Input,
+    stdin_name: &str,
+) -> Result<(String, Option<PathBuf>, String), String> {
     match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -164,24 +249,38 @@ fn read_input(input: &Input, stdin_name: &str) -> Result<(String, Option<PathBuf
             let name = display_name(path);
             let meta = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?;
             if meta.len() > MAX_FILE_BYTES {
-                return Err(format!("{name}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile", meta.len()));
+                return Err(format!(
+                    "{name}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile",
+                    meta.len()
+                ));
             }
             let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
             let text = decode(&name, bytes)?;
-            Ok((name, Some(std::path::absolute(path).unwrap_or_else(|_| path.clone())), text))
+            Ok((
+                name,
+                Some(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
+                text,
+            ))
         }
     }
 }
 
 fn decode(name: &str, bytes: Vec<u8>) -> Result<String, String> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("{name}: input larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile"));
+        return Err(format!(
+            "{name}: input larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile"
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
-        let column = offset - bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+        let column = offset
+            - bytes[..offset]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
         format!("{name}:{line}:{column}: not valid UTF-8 (byte offset {offset})")
     })
 }
@@ -199,7 +298,9 @@ fn fix_file(path: &Path, name: &str, text: String, config: &Config) -> Result<St
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile_in(dir).map_err(|e| format!("{name}: cannot write fix: {e}"))?;
-    tmp.1.write_all(fixed.as_bytes()).map_err(|e| format!("{name}: cannot write fix: {e}"))?;
+    tmp.1
+        .write_all(fixed.as_bytes())
+        .map_err(|e| format!("{name}: cannot write fix: {e}"))?;
     drop(tmp.1);
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(&tmp.0, meta.permissions());
@@ -213,8 +314,15 @@ fn fix_file(path: &Path, name: &str, text: String, config: &Config) -> Result<St
 
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     for attempt in 0..100u32 {
-        let candidate = dir.join(format!(".dockguard-fix-{}-{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+        let candidate = dir.join(format!(
+            ".dockguard-fix-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
             Ok(f) => return Ok((candidate, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -225,13 +333,19 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 
 fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
     let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && !output.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let human = HumanOptions { color, show_source: !output.concise };
+    let color = to_terminal
+        && !output.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let human = HumanOptions {
+        color,
+        show_source: !output.concise,
+    };
     match &output.output {
         Some(file) => {
             let mut buf = Vec::new();
             dockguard_report::write_report(output.format, report, &human, &mut buf)?;
-            std::fs::write(file, buf).with_context(|| format!("{}: cannot write report", file.display()))?;
+            std::fs::write(file, buf)
+                .with_context(|| format!("{}: cannot write report", file.display()))?;
         }
         None => {
             let stdout = std::io::stdout();

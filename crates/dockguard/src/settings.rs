@@ -33,12 +33,15 @@ pub fn load(args: &ConfigArgs, scanned: &Path) -> Result<Config> {
     }
     for code_ref in &config.mentioned_codes {
         if !known_code(&code_ref.code) {
-            let mut err = code_ref.origin.clone().unwrap_or_else(|| dockguard_core::ConfigError {
-                path: "<config>".into(),
-                line: 1,
-                column: 1,
-                message: String::new(),
-            });
+            let mut err = code_ref
+                .origin
+                .clone()
+                .unwrap_or_else(|| dockguard_core::ConfigError {
+                    path: "<config>".into(),
+                    line: 1,
+                    column: 1,
+                    message: String::new(),
+                });
             err.message = format!("unknown rule code `{}`", code_ref.code);
             return Err(err.into());
         }
@@ -68,14 +71,19 @@ fn apply_cli(config: &mut Config, args: &ConfigArgs) -> Result<()> {
         let severity: Severity = severity.trim().parse().map_err(anyhow::Error::msg)?;
         config.severity_overrides.insert(code, severity);
     }
-    config.trusted_registries.extend(args.trusted_registry.iter().cloned());
+    config
+        .trusted_registries
+        .extend(args.trusted_registry.iter().cloned());
     for label in &args.require_label {
         let (name, format) = match label.split_once(':') {
             Some((n, f)) => (n, Some(parse_label_format(f)?)),
             None => (label.as_str(), None),
         };
         config.required_labels.retain(|l| l.name != name);
-        config.required_labels.push(RequiredLabel { name: name.to_string(), format });
+        config.required_labels.push(RequiredLabel {
+            name: name.to_string(),
+            format,
+        });
     }
     if args.disable_ignore_pragmas {
         config.disable_ignore_pragmas = true;
@@ -92,6 +100,8 @@ fn parse_label_format(s: &str) -> Result<LabelFormat> {
         "rfc3339" => LabelFormat::Rfc3339,
         "spdx" => LabelFormat::Spdx,
         "email" => LabelFormat::Email,
-        other => bail!("unknown label format `{other}` (text, url, semver, hash, rfc3339, spdx, email)"),
+        other => {
+            bail!("unknown label format `{other}` (text, url, semver, hash, rfc3339, spdx, email)")
+        }
     })
 }

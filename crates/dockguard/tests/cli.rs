@@ -6,11 +6,14 @@ use std::path::Path;
 
 fn dockguard() -> Command {
     let mut cmd = Command::cargo_bin("dockguard").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("XDG_CONFIG_HOME").env("HOME", "/nonexistent-home");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", "/nonexistent-home");
     cmd
 }
 
-const BAD: &str = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD nginx -g daemon\n";
+const BAD: &str =
+    "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD nginx -g daemon\n";
 
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -31,7 +34,9 @@ fn lint_reports_and_exits_one() {
         .args(["lint", "Dockerfile"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("Dockerfile:1:6: DF101 [medium] base image `debian` has no tag"))
+        .stdout(predicate::str::contains(
+            "Dockerfile:1:6: DF101 [medium] base image `debian` has no tag",
+        ))
         .stdout(predicate::str::contains("1 | FROM debian"))
         .stdout(predicate::str::contains("1 file scanned"));
 }
@@ -39,23 +44,55 @@ fn lint_reports_and_exits_one() {
 #[test]
 fn fail_on_threshold_controls_exit_code() {
     let dir = project(&[("Dockerfile", "FROM debian:12\nUSER 10001\nCMD nginx\n")]);
-    dockguard().current_dir(dir.path()).args(["lint", "--fail-on", "medium", "Dockerfile"]).assert().code(0);
-    dockguard().current_dir(dir.path()).args(["lint", "--fail-on", "low", "Dockerfile"]).assert().code(1);
-    std::fs::write(dir.path().join(".dockguard.toml"), "fail-on = \"critical\"\n").unwrap();
-    dockguard().current_dir(dir.path()).args(["lint", "Dockerfile"]).assert().code(0);
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--fail-on", "medium", "Dockerfile"])
+        .assert()
+        .code(0);
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--fail-on", "low", "Dockerfile"])
+        .assert()
+        .code(1);
+    std::fs::write(
+        dir.path().join(".dockguard.toml"),
+        "fail-on = \"critical\"\n",
+    )
+    .unwrap();
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "Dockerfile"])
+        .assert()
+        .code(0);
     // The command line wins over the file.
-    dockguard().current_dir(dir.path()).args(["lint", "--fail-on", "info", "Dockerfile"]).assert().code(1);
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--fail-on", "info", "Dockerfile"])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn json_output_is_versioned_and_valid() {
     let dir = project(&[("Dockerfile", BAD)]);
-    let out = dockguard().current_dir(dir.path()).args(["lint", "-f", "json", "Dockerfile"]).output().unwrap();
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "json", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["version"], "1");
-    let codes: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"DF101") && codes.contains(&"DF402") && codes.contains(&"DF500"), "{codes:?}");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"DF101") && codes.contains(&"DF402") && codes.contains(&"DF500"),
+        "{codes:?}"
+    );
     let schema = dockguard_report::json_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&json));
@@ -64,12 +101,21 @@ fn json_output_is_versioned_and_valid() {
 #[test]
 fn sarif_output_validates_against_the_official_schema() {
     let dir = project(&[("Dockerfile", BAD)]);
-    let out = dockguard().current_dir(dir.path()).args(["lint", "--format", "sarif", "Dockerfile"]).output().unwrap();
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "sarif", "Dockerfile"])
+        .output()
+        .unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas/sarif/sarif-schema-2.1.0.json");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/schemas/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(sarif["runs"][0]["results"].as_array().unwrap().len() >= 3);
 }
@@ -77,11 +123,25 @@ fn sarif_output_validates_against_the_official_schema() {
 #[test]
 fn other_formats_and_output_file() {
     let dir = project(&[("Dockerfile", BAD)]);
-    dockguard().current_dir(dir.path()).args(["lint", "-f", "github", "Dockerfile"]).assert().code(1).stdout(predicate::str::contains("::warning file=Dockerfile,line=1"));
-    dockguard().current_dir(dir.path()).args(["lint", "-f", "junit", "-o", "report.xml", "Dockerfile"]).assert().code(1).stdout("");
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "github", "Dockerfile"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::warning file=Dockerfile,line=1"));
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "junit", "-o", "report.xml", "Dockerfile"])
+        .assert()
+        .code(1)
+        .stdout("");
     let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
     assert!(xml.contains("<testsuite") && xml.contains("DF101"));
-    dockguard().current_dir(dir.path()).args(["lint", "-f", "markdown", "Dockerfile"]).assert().stdout(predicate::str::contains("| Severity | Code"));
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "markdown", "Dockerfile"])
+        .assert()
+        .stdout(predicate::str::contains("| Severity | Code"));
 }
 
 #[test]
@@ -94,12 +154,24 @@ fn directories_are_walked_respecting_gitignore() {
         (".gitignore", "ignored/\n"),
         ("notes.txt", "FROM nothing"),
     ]);
-    let out = dockguard().current_dir(dir.path()).args(["lint", "-f", "json", "."]).output().unwrap();
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "json", "."])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["files_scanned"], 3);
-    let mut files: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["location"]["file"].as_str().unwrap()).collect();
+    let mut files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["file"].as_str().unwrap())
+        .collect();
     files.dedup();
-    assert_eq!(files, ["Dockerfile", "svc/Containerfile", "svc/api.Dockerfile"]);
+    assert_eq!(
+        files,
+        ["Dockerfile", "svc/Containerfile", "svc/api.Dockerfile"]
+    );
 }
 
 #[test]
@@ -115,20 +187,52 @@ fn stdin_is_read_with_dash() {
 #[test]
 fn bad_inputs_exit_two_with_one_line_errors() {
     let dir = project(&[("Dockerfile", BAD)]);
-    dockguard().current_dir(dir.path()).args(["lint", "missing/Dockerfile"]).assert().code(2).stderr(predicate::str::contains("missing/Dockerfile: no such file or directory"));
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "missing/Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing/Dockerfile: no such file or directory",
+        ));
     std::fs::write(dir.path().join("bin.Dockerfile"), b"FROM a\nRUN \xff\xfe\n").unwrap();
-    dockguard().current_dir(dir.path()).args(["lint", "bin.Dockerfile"]).assert().code(2).stderr(predicate::str::contains("bin.Dockerfile:2:5: not valid UTF-8"));
-    std::fs::write(dir.path().join(".dockguard.toml"), "fail-on = \"high\"\n\n[rules]\ndisable = [\"DF999\"]\n").unwrap();
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "bin.Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bin.Dockerfile:2:5: not valid UTF-8",
+        ));
+    std::fs::write(
+        dir.path().join(".dockguard.toml"),
+        "fail-on = \"high\"\n\n[rules]\ndisable = [\"DF999\"]\n",
+    )
+    .unwrap();
     dockguard()
         .current_dir(dir.path())
         .args(["lint", "Dockerfile"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(".dockguard.toml:4:12: unknown rule code `DF999`"));
+        .stderr(predicate::str::contains(
+            ".dockguard.toml:4:12: unknown rule code `DF999`",
+        ));
     std::fs::write(dir.path().join(".dockguard.toml"), "fail-on = [\n").unwrap();
-    dockguard().current_dir(dir.path()).args(["lint", "Dockerfile"]).assert().code(2).stderr(predicate::str::contains(".dockguard.toml:"));
-    dockguard().args(["lint", "--format", "yaml", "x"]).assert().code(2);
-    dockguard().args(["lint", "--enable", "NOPE", "x"]).assert().code(2).stderr(predicate::str::contains("unknown rule code `NOPE`"));
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".dockguard.toml:"));
+    dockguard()
+        .args(["lint", "--format", "yaml", "x"])
+        .assert()
+        .code(2);
+    dockguard()
+        .args(["lint", "--enable", "NOPE", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule code `NOPE`"));
 }
 
 #[test]
@@ -139,42 +243,124 @@ fn fix_rewrites_in_place_and_diff_only_previews() {
         .args(["lint", "--diff", "Dockerfile"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("-CMD nginx -g daemon").and(predicate::str::contains("+CMD [\"nginx\", \"-g\", \"daemon\"]")));
-    assert_eq!(std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), BAD, "--diff must not write");
-    dockguard().current_dir(dir.path()).args(["lint", "--fix", "Dockerfile"]).assert().code(1);
+        .stdout(
+            predicate::str::contains("-CMD nginx -g daemon").and(predicate::str::contains(
+                "+CMD [\"nginx\", \"-g\", \"daemon\"]",
+            )),
+        );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        BAD,
+        "--diff must not write"
+    );
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--fix", "Dockerfile"])
+        .assert()
+        .code(1);
     let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    assert!(fixed.contains("apt-get install --no-install-recommends"), "{fixed}");
-    assert!(fixed.contains("CMD [\"nginx\", \"-g\", \"daemon\"]"), "{fixed}");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    assert!(
+        fixed.contains("apt-get install --no-install-recommends"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("CMD [\"nginx\", \"-g\", \"daemon\"]"),
+        "{fixed}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty());
-    dockguard().current_dir(dir.path()).args(["lint", "--diff", "Dockerfile"]).assert().code(0).stdout("");
+    dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--diff", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stdout("");
 }
 
 #[test]
 fn pragmas_and_config_ignores() {
     let text = "# hadolint global ignore=DL3006\nFROM debian\n# dockguard ignore=DF500 -- legacy entrypoint\nCMD nginx\nUSER app\n";
     let dir = project(&[("svc/Dockerfile", text), ("legacy/Dockerfile", BAD)]);
-    let out = dockguard().current_dir(dir.path()).args(["lint", "-f", "json", "svc/Dockerfile"]).output().unwrap();
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "json", "svc/Dockerfile"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(!codes.contains(&"DF101") && !codes.contains(&"DF500") && !codes.contains(&"DF001"), "{codes:?}");
-    std::fs::write(dir.path().join(".dockguard.toml"), "[[ignore]]\npaths = [\"legacy/**\"]\nrules = [\"DF101\"]\n").unwrap();
-    let out = dockguard().current_dir(dir.path()).args(["lint", "-f", "json", "legacy"]).output().unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"DF101") && !codes.contains(&"DF500") && !codes.contains(&"DF001"),
+        "{codes:?}"
+    );
+    std::fs::write(
+        dir.path().join(".dockguard.toml"),
+        "[[ignore]]\npaths = [\"legacy/**\"]\nrules = [\"DF101\"]\n",
+    )
+    .unwrap();
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "json", "legacy"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(!codes.contains(&"DF101") && codes.contains(&"DF500"), "{codes:?}");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"DF101") && codes.contains(&"DF500"),
+        "{codes:?}"
+    );
 }
 
 #[test]
 fn rules_explain_completions_and_man() {
-    dockguard().args(["rules"]).assert().success().stdout(predicate::str::contains("DF200").and(predicate::str::contains("final-stage-runs-as-root")));
-    let out = dockguard().args(["rules", "--format", "json"]).output().unwrap();
+    dockguard().args(["rules"]).assert().success().stdout(
+        predicate::str::contains("DF200").and(predicate::str::contains("final-stage-runs-as-root")),
+    );
+    let out = dockguard()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(rules.as_array().unwrap().iter().all(|r| r["step"].as_u64().is_some_and(|s| (1..=10).contains(&s))));
-    dockguard().args(["explain", "df200"]).assert().success().stdout(predicate::str::contains("## Why is this bad?"));
-    dockguard().args(["explain", "XX1"]).assert().code(2).stderr(predicate::str::contains("unknown rule code"));
-    dockguard().args(["completions", "bash"]).assert().success().stdout(predicate::str::contains("dockguard"));
-    dockguard().args(["man"]).assert().success().stdout(predicate::str::contains(".TH dockguard"));
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["step"].as_u64().is_some_and(|s| (1..=10).contains(&s)))
+    );
+    dockguard()
+        .args(["explain", "df200"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("## Why is this bad?"));
+    dockguard()
+        .args(["explain", "XX1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule code"));
+    dockguard()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dockguard"));
+    dockguard()
+        .args(["man"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH dockguard"));
 }
 
 #[test]
@@ -188,42 +374,83 @@ fn closed_pipe_is_not_an_error() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn scan_reports_per_step_on_the_bundled_example() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let out = dockguard().args(["scan", "-f", "json"]).arg(&examples).output().unwrap();
+    let out = dockguard()
+        .args(["scan", "-f", "json"])
+        .arg(&examples)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let by_step = &json["summary"]["by_step"];
     for step in ["2", "4", "9", "10"] {
-        assert!(by_step[step].as_u64().unwrap() > 0, "step {step} has no finding in examples/: {by_step}");
+        assert!(
+            by_step[step].as_u64().unwrap() > 0,
+            "step {step} has no finding in examples/: {by_step}"
+        );
     }
-    dockguard().arg("scan").arg(&examples).assert().code(1).stdout(predicate::str::contains("Non-root USER"));
+    dockguard()
+        .arg("scan")
+        .arg(&examples)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Non-root USER"));
 }
 
 #[test]
 fn shellcheck_findings_are_mapped_to_dockerfile_lines() {
     // `.ci/run` installs Debian's shellcheck, so this runs for real in CI.
-    let dir = project(&[("Dockerfile", "FROM debian:12\nARG VERSION\nRUN echo $UNSET_ONE && \\\n    echo $VERSION\nRUN <<EOF\nrm -rf $DIR/\nEOF\nUSER app\n")]);
-    let out = dockguard().current_dir(dir.path()).args(["lint", "--shellcheck", "-f", "json", "Dockerfile"]).output().unwrap();
-    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = project(&[(
+        "Dockerfile",
+        "FROM debian:12\nARG VERSION\nRUN echo $UNSET_ONE && \\\n    echo $VERSION\nRUN <<EOF\nrm -rf $DIR/\nEOF\nUSER app\n",
+    )]);
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "--shellcheck", "-f", "json", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let sc: Vec<(String, u64)> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["code"].as_str().unwrap().starts_with("SC"))
-        .map(|f| (f["code"].as_str().unwrap().to_string(), f["location"]["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // Unquoted unknown variable on line 3; VERSION is a declared ARG (exported with a constant),
     // so line 4 is clean; the heredoc body is checked at its own line (SC2115: rm -rf "$DIR/").
     assert!(sc.contains(&("SC2086".into(), 3)), "{sc:?}");
     assert!(!sc.iter().any(|(_, line)| *line == 4), "{sc:?}");
-    assert!(sc.iter().any(|(code, line)| code == "SC2115" && *line == 6), "{sc:?}");
+    assert!(
+        sc.iter().any(|(code, line)| code == "SC2115" && *line == 6),
+        "{sc:?}"
+    );
 }
 
 /// `docs/rules.md` and `docs/json-output.schema.json` are generated; regenerate with
@@ -231,13 +458,24 @@ fn shellcheck_findings_are_mapped_to_dockerfile_lines() {
 #[test]
 fn docs_are_fresh() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
-    let out = dockguard().args(["rules", "--format", "markdown"]).output().unwrap();
+    let out = dockguard()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
     let rules_md = String::from_utf8(out.stdout).unwrap();
     let schema = serde_json::to_string_pretty(&dockguard_report::json_schema()).unwrap() + "\n";
     if std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::write(docs.join("rules.md"), &rules_md).unwrap();
         std::fs::write(docs.join("json-output.schema.json"), &schema).unwrap();
     }
-    assert_eq!(std::fs::read_to_string(docs.join("rules.md")).unwrap_or_default(), rules_md, "docs/rules.md is stale");
-    assert_eq!(std::fs::read_to_string(docs.join("json-output.schema.json")).unwrap_or_default(), schema, "docs/json-output.schema.json is stale");
+    assert_eq!(
+        std::fs::read_to_string(docs.join("rules.md")).unwrap_or_default(),
+        rules_md,
+        "docs/rules.md is stale"
+    );
+    assert_eq!(
+        std::fs::read_to_string(docs.join("json-output.schema.json")).unwrap_or_default(),
+        schema,
+        "docs/json-output.schema.json is stale"
+    );
 }

@@ -318,6 +318,14 @@ impl Parser<'_> {
                         (Some(w[0].clone()), None, None)
                     }
                 };
+                if let Some(a) = &alias
+                    && !valid_stage_name(&a.raw)
+                {
+                    self.error(
+                        format!("invalid name for build stage: \"{}\", name can't start with a number or contain symbols", a.raw),
+                        a.span.clone(),
+                    );
+                }
                 Args::From {
                     image,
                     alias,
@@ -630,6 +638,15 @@ impl Parser<'_> {
             Some(_) => {}
         }
     }
+}
+
+/// BuildKit's stage name pattern, `^[a-z][a-z0-9-_.]*$`, after lower-casing.
+fn valid_stage_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 fn trim_text_end(mut text: Text) -> Text {

@@ -303,6 +303,17 @@ fn structure_errors() {
             .message
             .contains("at least two")
     );
+    assert!(
+        parse("FROM a AS 1st\n").errors[0]
+            .message
+            .contains("invalid name for build stage")
+    );
+    assert!(
+        parse("FROM a AS my@stage\n").errors[0]
+            .message
+            .contains("invalid name for build stage")
+    );
+    assert!(parse("FROM a AS Build.v1_x-y\n").errors.is_empty());
 }
 
 #[test]

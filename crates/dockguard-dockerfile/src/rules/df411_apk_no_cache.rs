@@ -1,0 +1,93 @@
+use super::common_b::{APK_VALUE_FLAGS, cache_mount, insert_after, removes, runs, subcommand};
+use super::{Ctx, Diagnostic, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `apk add` without `--no-cache`. Not reported when the RUN mounts a cache or
+    /// tmpfs on `/var/cache/apk`, when it deletes `/var/cache/apk/*` after the install, or
+    /// with `--no-network`, which installs from packages already present and downloads nothing
+    /// (adding `--no-cache` there would make the install fail). hadolint (DL3019) reports the
+    /// last two cases.
+    ///
+    /// ## Why is this bad?
+    /// Without `--no-cache`, apk stores the downloaded package index (`APKINDEX`) in
+    /// `/var/cache/apk`, a few megabytes per repository that stay in the layer.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apk update && apk add curl
+    /// ```
+    ///
+    /// ## Fix
+    /// `RUN apk add --no-cache curl` (no `apk update` needed). `--fix` inserts `--no-cache`
+    /// after `add`.
+    pub struct ApkNoCache {
+        code: "DF411",
+        name: "apk-no-cache",
+        step: MinimalImages,
+        severity: Low,
+        summary: "apk add without --no-cache",
+        references: [Hadolint "DL3019", Trivy "DS-0025", Dockle "DKL-DI-0004"],
+        fixable: true,
+    }
+}
+
+impl Rule for ApkNoCache {
+    fn meta(&self) -> &'static dockguard_core::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+        for run in runs(ctx.model) {
+            if cache_mount(run.inst, "/var/cache/apk") {
+                continue;
+            }
+            let commands = &run.script.commands;
+            for (i, cmd) in commands.iter().enumerate() {
+                if !cmd.is("apk") {
+                    continue;
+                }
+                let Some((add, "add")) = subcommand(cmd, APK_VALUE_FLAGS) else {
+                    continue;
+                };
+                if cmd.has_flag(&["--no-cache", "--no-network"])
+                    || commands[i + 1..]
+                        .iter()
+                        .any(|c| removes(c, "/var/cache/apk"))
+                {
+                    continue;
+                }
+                let mut d = Diagnostic::new(
+                    cmd.span.clone(),
+                    "`apk add` without `--no-cache` leaves the package index in /var/cache/apk",
+                );
+                if let Some(edit) = insert_after(cmd, add, "--no-cache") {
+                    d = d.with_fix("add --no-cache", vec![edit]);
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing;
+
+    #[test]
+    fn fixtures() {
+        testing::check_fixtures(&ApkNoCache);
+    }
+
+    #[test]
+    fn fix_inserts_the_flag() {
+        let text = "FROM alpine:3.20\nRUN apk add --virtual .deps gcc=13.2.1-r0\n";
+        let fixed = testing::fixed(&ApkNoCache, text);
+        assert_eq!(
+            fixed,
+            "FROM alpine:3.20\nRUN apk add --no-cache --virtual .deps gcc=13.2.1-r0\n"
+        );
+        assert!(testing::run(&ApkNoCache, &fixed).is_empty());
+    }
+}
