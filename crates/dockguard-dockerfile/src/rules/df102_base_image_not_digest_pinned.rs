@@ -25,7 +25,7 @@ declare_rule! {
         code: "DF102",
         name: "base-image-not-digest-pinned",
         step: TrustedImages,
-        severity: Low,
+        severity: Info,
         summary: "Base image is not pinned by digest",
         references: [Cis "4.2", Cwe "CWE-1357", Url "https://docs.docker.com/build/building/best-practices/#pin-base-image-versions"],
     }

@@ -113,6 +113,7 @@ pub mod df001_unused_suppression;
 pub mod common_c;
 pub mod df002_unknown_flag;
 pub mod df003_empty_continuation_line;
+pub mod df004_invalid_json_run;
 pub mod df005_inconsistent_instruction_casing;
 pub mod df006_from_as_casing;
 pub mod df007_stage_name_casing;

@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     // region DF0xx (batch C)
     &df002_unknown_flag::UnknownFlag,
     &df003_empty_continuation_line::EmptyContinuationLine,
+    &df004_invalid_json_run::InvalidJsonRun,
     &df005_inconsistent_instruction_casing::InconsistentInstructionCasing,
     &df006_from_as_casing::FromAsCasing,
     &df007_stage_name_casing::StageNameCasing,
