@@ -18,16 +18,16 @@
 //!   },
 //!   "findings": [
 //!     {
-//!       "code": "DF001",
+//!       "code": "DF200",
 //!       "name": "final-stage-runs-as-root",
 //!       "step": 4,
 //!       "severity": "high",
-//!       "message": "The final stage runs as root",
+//!       "message": "the final stage runs as `root`; switch to an unprivileged USER",
 //!       "location": {
 //!         "file": "Dockerfile", "line": 2, "column": 1, "end_line": 2, "end_column": 10,
 //!         "span": { "start": 19, "end": 28 }
 //!       },
-//!       "remediation": "Add `USER app`.",
+//!       "remediation": "End the final stage with `USER 10001`.",
 //!       "references": [ { "kind": "cis", "id": "4.1" }, { "kind": "cwe", "id": "CWE-250" } ],
 //!       "fix": null,
 //!       "fingerprint": "9f3c6a1e0b7d2c45"
