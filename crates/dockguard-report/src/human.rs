@@ -109,6 +109,10 @@ fn write_finding(
     }
     let pad = " ".repeat(gutter_width);
     let gutter = palette.gutter();
+    // Concise output is one line per finding.
+    if !options.show_source {
+        return Ok(());
+    }
     if let Some(remediation) = &finding.remediation {
         let mut lines = remediation.trim().lines();
         let first = lines.next().unwrap_or_default();
@@ -398,9 +402,7 @@ Step  Title                   Findings
         let output = human(&report(&findings, &sources), false, false);
         let expected = "\
 Dockerfile:2:1: DF001 [high] The final stage runs as root
-  = help: Add `USER app`.
 Dockerfile:3:1: DF010 [medium] Use COPY instead of ADD for local files
-  = fix available: Replace ADD with COPY
 Dockerfile:4:13: DF020 [critical] Secret `API_KEY` is set with ENV
 svc/api/Dockerfile:2:5: DF030 [low] Remote script piped into `sh`
 z/Dockerfile:7:12: SC2086 [info] Double quote to prevent globbing and word splitting.

@@ -123,7 +123,8 @@ impl FromStr for Format {
 pub struct HumanOptions {
     /// Emit ANSI colours.
     pub color: bool,
-    /// Show the offending source line with a caret underline.
+    /// Show the offending source line with a caret underline, the help and the fix notes;
+    /// `false` prints one line per finding.
     pub show_source: bool,
 }
 
