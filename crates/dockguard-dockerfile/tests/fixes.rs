@@ -52,7 +52,48 @@ fn fixes_parse_and_reduce_findings() {
             after.findings.len()
         );
     }
-    assert!(fixed_files > 10, "only {fixed_files} fixture files had fixes");
-    let declared: BTreeSet<String> = RULES.iter().map(|r| r.meta()).filter(|m| m.fixable).map(|m| m.code.to_string()).collect();
-    assert_eq!(emitting, declared, "rules declaring `fixable` must be exactly the rules emitting fixes in their fixtures");
+    assert!(
+        fixed_files > 10,
+        "only {fixed_files} fixture files had fixes"
+    );
+    let declared: BTreeSet<String> = RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.fixable)
+        .map(|m| m.code.to_string())
+        .collect();
+    assert_eq!(
+        emitting, declared,
+        "rules declaring `fixable` must be exactly the rules emitting fixes in their fixtures"
+    );
+}
+
+/// Inputs on which brush-parser 0.4 panics (found by fuzzing): the check must survive them.
+#[test]
+fn shell_parser_panics_are_contained() {
+    for text in [
+        "RUN cat <<e $(${T}\ne\n",
+        "RUN cat <<E ${z}${\nE\n",
+        "FROM a\nRUN cat <<e $(${T}\ne\nRUN apt-get install -y vim\n",
+    ] {
+        let checked = dockguard_dockerfile::check("Dockerfile", None, text, &Config::default());
+        assert!(
+            checked
+                .model
+                .df
+                .instructions
+                .iter()
+                .any(|i| i.kind == dockguard_dockerfile::syntax::Kind::Run)
+        );
+    }
+    let checked = dockguard_dockerfile::check(
+        "Dockerfile",
+        None,
+        "FROM a\nRUN cat <<e $(${T}\ne\nRUN apt-get install -y vim\n",
+        &Config::default(),
+    );
+    assert!(
+        checked.findings.iter().any(|f| f.code == "DF402"),
+        "later RUNs are still checked"
+    );
 }

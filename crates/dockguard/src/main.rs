@@ -10,6 +10,7 @@ use clap::Parser;
 use std::io::Write;
 
 fn main() {
+    quiet_caught_parser_panics();
     let cli = cli::Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
@@ -37,6 +38,21 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         }
         cli::Command::Man { output } => info::man(output.as_deref()).map(|()| 0),
     }
+}
+
+/// brush-parser can panic on malformed scripts; the Dockerfile crate catches that and falls back,
+/// so its panic message would only be noise on stderr. Every other panic is reported as usual.
+fn quiet_caught_parser_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info
+            .location()
+            .is_some_and(|l| l.file().contains("brush-parser"))
+        {
+            return;
+        }
+        default(info);
+    }));
 }
 
 fn exit_code(result: lint::RunResult) -> i32 {

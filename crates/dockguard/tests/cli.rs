@@ -485,18 +485,36 @@ fn user_config_is_merged_under_project_config() {
     let dir = project(&[("Dockerfile", "FROM debian:12\nUSER app\nCMD nginx\n")]);
     let xdg = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(xdg.path().join("dockguard")).unwrap();
-    std::fs::write(xdg.path().join("dockguard/config.toml"), "fail-on = \"critical\"\n[rules]\ndisable = [\"DF500\"]\n").unwrap();
+    std::fs::write(
+        xdg.path().join("dockguard/config.toml"),
+        "fail-on = \"critical\"\n[rules]\ndisable = [\"DF500\"]\n",
+    )
+    .unwrap();
     let run = |args: &[&str]| {
-        let out = dockguard().env("XDG_CONFIG_HOME", xdg.path()).current_dir(dir.path()).args(args).output().unwrap();
+        let out = dockguard()
+            .env("XDG_CONFIG_HOME", xdg.path())
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let codes: Vec<String> = json["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
+        let codes: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
         (out.status.code(), codes)
     };
     let (code, codes) = run(&["lint", "-f", "json", "Dockerfile"]);
     assert_eq!(code, Some(0));
     assert!(!codes.contains(&"DF500".to_string()), "{codes:?}");
     // The project file overrides the user file; the command line overrides both.
-    std::fs::write(dir.path().join(".dockguard.toml"), "[rules]\nenable = [\"DF500\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join(".dockguard.toml"),
+        "[rules]\nenable = [\"DF500\"]\n",
+    )
+    .unwrap();
     let (code, codes) = run(&["lint", "-f", "json", "Dockerfile"]);
     assert_eq!(code, Some(0), "fail-on still comes from the user file");
     assert!(codes.contains(&"DF500".to_string()), "{codes:?}");

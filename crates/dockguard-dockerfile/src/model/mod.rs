@@ -66,7 +66,8 @@ pub struct InstructionInfo {
     pub stage: Option<usize>,
     pub vars: Vars,
     pub shell: Vec<String>,
-    /// The parsed script of a RUN (or ONBUILD RUN) in shell form, heredoc bodies included.
+    /// The parsed script of a RUN (or ONBUILD RUN): the shell form under a POSIX SHELL, heredoc
+    /// bodies included, or the exec form (see [`shell::parse_exec`]).
     pub script: Option<Script>,
 }
 
@@ -131,8 +132,13 @@ impl Model {
                 script: None,
             };
             let effective = inst.effective();
-            if effective.kind == Kind::Run && is_posix(&shell) {
-                item.script = run_script(effective, escape);
+            if effective.kind == Kind::Run {
+                item.script = match &effective.args {
+                    // The exec form runs without the SHELL.
+                    Args::Command(CommandForm::Exec { args, .. }) => Some(shell::parse_exec(args)),
+                    _ if is_posix(&shell) => run_script(effective, escape),
+                    _ => None,
+                };
             }
             // Instructions that change the scope for what follows.
             match (&inst.args, in_stage) {
@@ -223,6 +229,30 @@ impl Model {
     /// Expands a word of instruction `idx` in its scope.
     pub fn expand(&self, idx: usize, word: &str) -> Expanded {
         expand(word, &self.info[idx].vars, self.df.escape)
+    }
+
+    /// Expands a word of RUN `idx`'s command `cmd`: the ARG and ENV values in scope, overridden
+    /// by the shell variables the script sets before the command ([`Script::assignments_before`]).
+    /// A shell value that itself needs expansion (`$x`, `` `…` ``) counts as unknown.
+    pub fn expand_in_run(&self, idx: usize, cmd: &Command, word: &str) -> Expanded {
+        let info = &self.info[idx];
+        let Some(script) = &info.script else {
+            return self.expand(idx, word);
+        };
+        let assigned = script.assignments_before(cmd.span.start);
+        if assigned.is_empty() {
+            return self.expand(idx, word);
+        }
+        let mut vars = info.vars.clone();
+        for (name, value) in assigned {
+            let value = if value.contains(['$', '`']) {
+                Value::Unknown
+            } else {
+                Value::Known(value.to_string())
+            };
+            vars.insert(name.to_string(), value);
+        }
+        expand(word, &vars, self.df.escape)
     }
 
     /// The last USER of a stage, following `FROM <stage>` chains; `None` when no USER is set.

@@ -410,7 +410,8 @@ pub fn env_settings(ctx: &Ctx) -> Vec<EnvSetting> {
             });
         }
     }
-    for (_, cmd) in ctx.commands() {
+    // Assignment-only statements (`X=1;`) set unexported shell variables: not the environment.
+    for (_, cmd) in ctx.commands().filter(|(_, c)| !c.name.is_empty()) {
         // Prefix assignments have no span of their own: point at the command they apply to.
         for (k, v) in &cmd.assignments {
             out.push(EnvSetting {

@@ -185,8 +185,12 @@ pub fn is_clean_all(cmd: &Command, programs: &[&str], value_flags: &[&str]) -> b
     ops.iter().any(|(_, a)| *a == "all")
 }
 
-/// An edit inserting ` text` right after argument `i` of a command.
+/// An edit inserting ` text` right after argument `i` of a command. `None` for exec-form
+/// commands, whose arguments are JSON strings.
 pub fn insert_after(cmd: &Command, i: usize, text: &str) -> Option<Edit> {
+    if cmd.exec {
+        return None;
+    }
     let at = cmd.arg_spans.get(i)?.end;
     Some(Edit {
         span: at..at,
@@ -292,17 +296,18 @@ pub fn operands_after<'a>(
     }
 }
 
-/// The package names an operand stands for once ARG/ENV values are substituted (a variable may
-/// hold several). `None` when it depends on a value unknown here: a shell variable, an ARG
-/// without default, a command substitution.
-pub fn expand_operand(model: &Model, idx: usize, word: &str) -> Option<Vec<String>> {
+/// The package names an operand of `cmd` stands for once ARG/ENV values and the shell variables
+/// set earlier in the RUN (`deps="curl git"; apk add $deps`) are substituted (a variable may
+/// hold several). `None` when it depends on a value unknown here: a shell variable set by a
+/// command, an ARG without default, a command substitution.
+pub fn expand_operand(model: &Model, idx: usize, cmd: &Command, word: &str) -> Option<Vec<String>> {
     if !word.contains('$') {
         return Some(vec![word.to_string()]);
     }
     if word.contains("$(") || word.contains('`') {
         return None;
     }
-    let e = model.expand(idx, word);
+    let e = model.expand_in_run(idx, cmd, word);
     if !e.is_resolved() || !e.undefined.is_empty() {
         return None;
     }
@@ -325,7 +330,7 @@ pub fn report_unpinned(
         if pinned(raw) {
             continue;
         }
-        let Some(words) = expand_operand(model, idx, raw) else {
+        let Some(words) = expand_operand(model, idx, cmd, raw) else {
             continue;
         };
         let unpinned: Vec<String> = words
@@ -439,14 +444,31 @@ mod tests {
         let model = Model::new(parse(
             "FROM a\nARG PKGS=\"curl vim=2\"\nARG V\nRUN apt-get install $PKGS $V $shell\n",
         ));
-        assert_eq!(
-            expand_operand(&model, 3, "$PKGS").unwrap(),
-            ["curl", "vim=2"]
-        );
-        assert_eq!(expand_operand(&model, 3, "$V"), None);
-        assert_eq!(expand_operand(&model, 3, "$shell"), None);
-        assert_eq!(expand_operand(&model, 3, "$(cat x)"), None);
-        assert_eq!(expand_operand(&model, 3, "git").unwrap(), ["git"]);
+        let cmd = model.all_commands().next().unwrap().1;
+        let op = |w| expand_operand(&model, 3, cmd, w);
+        assert_eq!(op("$PKGS").unwrap(), ["curl", "vim=2"]);
+        assert_eq!(op("$V"), None);
+        assert_eq!(op("$shell"), None);
+        assert_eq!(op("$(cat x)"), None);
+        assert_eq!(op("git").unwrap(), ["git"]);
+    }
+
+    #[test]
+    fn operands_expand_shell_variables_set_before() {
+        let model = Model::new(parse(
+            "FROM a\nARG PKGS=curl\nRUN deps=' git  make=4 '; PKGS=wget; arch=\"$(uname -m)\"; apt-get install $deps $PKGS $arch; late=x\n",
+        ));
+        let cmd = model
+            .all_commands()
+            .map(|(_, c)| c)
+            .find(|c| c.is("apt-get"))
+            .unwrap();
+        let op = |w| expand_operand(&model, 2, cmd, w);
+        assert_eq!(op("$deps").unwrap(), ["git", "make=4"]);
+        // The shell variable overrides the ARG.
+        assert_eq!(op("$PKGS").unwrap(), ["wget"]);
+        assert_eq!(op("$arch"), None);
+        assert_eq!(op("$late"), None);
     }
 
     #[test]

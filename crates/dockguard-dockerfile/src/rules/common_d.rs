@@ -1,54 +1,22 @@
-//! Helpers shared by the DF2xx/DF3xx/DF7xx rules (batch D): RUN commands as hadolint sees them
-//! (command substitutions and exec form included), hadolint's flag parsing, secret-looking values.
+//! Helpers shared by the DF2xx/DF3xx/DF7xx rules (batch D): RUN commands, hadolint's command
+//! count and flag parsing, secret-looking values.
 
-use crate::model::{Command, Model, Script, shell};
-use crate::syntax::{CommandForm, Heredoc, Instruction, Kind, Span, Text};
-use std::ops::Range;
+use crate::model::{Command, Model, shell};
+use crate::syntax::{CommandForm, Kind, Span, Text};
 
-/// Every simple command of RUN `idx` (or ONBUILD RUN): the model's commands plus the commands
-/// inside command substitutions (`$(…)`, backticks, `<(…)`), which the model does not walk but
-/// hadolint's ShellCheck-based parser does. An exec-form RUN is parsed from its words joined with
-/// spaces, as hadolint does, except that the script of `["sh", "-c", "script"]` is parsed as a
-/// script; its commands all carry the span of the JSON array. Empty for RUNs under a non-POSIX
-/// SHELL.
+/// Every simple command of RUN `idx` (or ONBUILD RUN): the model's script, command
+/// substitutions included, and for the exec form its command (plus the script of
+/// `["sh", "-c", "script"]`). Empty for RUNs under a non-POSIX SHELL.
 pub fn run_commands(model: &Model, idx: usize) -> Vec<Command> {
     let inst = model.instruction(idx).effective();
     if inst.kind != Kind::Run || !crate::model::is_posix(&model.info[idx].shell) {
         return Vec::new();
     }
-    match inst.command() {
-        Some(CommandForm::Exec { values, span, .. }) => {
-            let program = values
-                .first()
-                .map_or("", |p| p.rsplit('/').next().unwrap_or(p));
-            let dash_c = values.iter().position(|v| v == "-c");
-            match dash_c.and_then(|i| values.get(i + 1)) {
-                Some(script) if is_shell(program) => {
-                    let mut cmds = exec_commands(&values[..1], span);
-                    if let Some(shell_cmd) = cmds.first_mut() {
-                        shell_cmd.args = values[1..].to_vec();
-                        shell_cmd.arg_spans = vec![span.clone(); values.len() - 1];
-                    }
-                    cmds.extend(exec_commands(std::slice::from_ref(script), span));
-                    cmds
-                }
-                _ => exec_commands(values, span),
-            }
-        }
-        Some(CommandForm::Shell { text, .. }) => {
-            let mut script = model.info[idx].script.clone().unwrap_or_default();
-            for sub in substitution_texts(text) {
-                script.append(sub);
-            }
-            for h in shell_heredocs(model, inst, text) {
-                for sub in substitution_texts(&heredoc_text(h)) {
-                    script.append(sub);
-                }
-            }
-            script.commands
-        }
-        None => Vec::new(),
-    }
+    model.info[idx]
+        .script
+        .as_ref()
+        .map(|s| s.commands.clone())
+        .unwrap_or_default()
 }
 
 /// Every RUN (ONBUILD RUN included) with its commands, see [`run_commands`].
@@ -64,177 +32,25 @@ pub fn runs(model: &Model) -> impl Iterator<Item = (usize, Vec<Command>)> + '_ {
 pub fn run_command_count(model: &Model, idx: usize) -> usize {
     let inst = model.instruction(idx).effective();
     let cmds = match inst.command() {
-        Some(CommandForm::Exec { values, span, .. }) => exec_commands(values, span),
+        Some(CommandForm::Exec { values, .. }) => {
+            let joined = Text {
+                value: values.join(" "),
+                ..Text::default()
+            };
+            shell::parse_command_line(&joined, &[]).commands
+        }
         Some(CommandForm::Shell { .. }) if crate::model::is_posix(&model.info[idx].shell) => {
             run_commands(model, idx)
         }
         Some(CommandForm::Shell { text, .. }) => {
-            let mut script = shell::parse_command_line(text, &inst.heredocs);
-            for sub in substitution_texts(text) {
-                script.append(sub);
-            }
-            script.commands
+            shell::parse_command_line(text, &inst.heredocs).commands
         }
         None => Vec::new(),
     };
-    cmds.iter().filter(|c| c.name != "[").count()
-}
-
-fn is_shell(program: &str) -> bool {
-    matches!(
-        program,
-        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh"
-    )
-}
-
-fn exec_commands(values: &[String], span: &Span) -> Vec<Command> {
-    let text = Text {
-        value: values.join(" "),
-        pieces: vec![(0, span.start)],
-    };
-    let mut script = shell::parse_command_line(&text, &[]);
-    for sub in substitution_texts(&text) {
-        script.append(sub);
-    }
-    for c in &mut script.commands {
-        c.span = span.clone();
-        c.name_span = span.clone();
-        c.arg_spans = vec![span.clone(); c.args.len()];
-    }
-    script.commands
-}
-
-/// The heredocs of a RUN that the shell executes.
-pub fn shell_heredocs<'a>(
-    model: &Model,
-    inst: &'a Instruction,
-    text: &Text,
-) -> impl Iterator<Item = &'a Heredoc> {
-    let escape = model.df.escape;
-    let line = text.value.clone();
-    inst.heredocs
-        .iter()
-        .filter(move |h| shell::heredoc_is_shell(&line, h, escape))
-}
-
-/// A heredoc body as a [`Text`] mapped to the file.
-pub fn heredoc_text(h: &Heredoc) -> Text {
-    let mut pieces = h.line_starts.clone();
-    if pieces.is_empty() {
-        pieces.push((0, h.body_span.start));
-    }
-    Text {
-        value: h.body.clone(),
-        pieces,
-    }
-}
-
-/// The scripts of the command substitutions in a shell text, nested ones included.
-fn substitution_texts(text: &Text) -> Vec<Script> {
-    let mut out = Vec::new();
-    collect_substitutions(text, 0, &mut out);
-    out
-}
-
-fn collect_substitutions(text: &Text, depth: usize, out: &mut Vec<Script>) {
-    if depth > 8 {
-        return;
-    }
-    for range in substitution_bodies(&text.value) {
-        let sub = text.slice(range);
-        out.push(shell::parse_command_line(&sub, &[]));
-        collect_substitutions(&sub, depth + 1, out);
-    }
-}
-
-/// Byte ranges of the bodies of the outermost command substitutions (`$(…)`, `` `…` ``,
-/// `<(…)`, `>(…)`) of shell text. Quotes, escapes and comments are honoured; arithmetic
-/// `$((…))` is skipped.
-pub fn substitution_bodies(s: &str) -> Vec<Range<usize>> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut dq = false;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => {
-                i += 2;
-                continue;
-            }
-            b'\'' if !dq => i = find_byte(b, i + 1, b'\''),
-            b'"' => dq = !dq,
-            b'#' if !dq
-                && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|')) =>
-            {
-                i = find_byte(b, i, b'\n');
-            }
-            b'`' => {
-                let end = find_backtick(b, i + 1);
-                out.push(i + 1..end.min(b.len()));
-                i = end;
-            }
-            b'$' if b.get(i + 1) == Some(&b'(') => {
-                let end = close_paren(b, i + 2);
-                if b.get(i + 2) != Some(&b'(') {
-                    out.push(i + 2..end);
-                }
-                i = end;
-            }
-            b'<' | b'>' if !dq && b.get(i + 1) == Some(&b'(') => {
-                let end = close_paren(b, i + 2);
-                out.push(i + 2..end);
-                i = end;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
-}
-
-fn find_byte(b: &[u8], from: usize, byte: u8) -> usize {
-    b[from.min(b.len())..]
-        .iter()
-        .position(|&c| c == byte)
-        .map_or(b.len(), |p| from + p)
-}
-
-fn find_backtick(b: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'`' => return i,
-            _ => {}
-        }
-        i += 1;
-    }
-    b.len()
-}
-
-/// Index of the `)` closing a `(` whose content starts at `start` (or the end of the text).
-fn close_paren(b: &[u8], start: usize) -> usize {
-    let mut depth = 1;
-    let mut dq = false;
-    let mut i = start;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'\'' if !dq => i = find_byte(b, i + 1, b'\''),
-            b'"' => dq = !dq,
-            b'`' => i = find_backtick(b, i + 1),
-            b'(' if !dq => depth += 1,
-            b')' if !dq => {
-                depth -= 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    b.len()
+    // Assignment-only statements are not commands for ShellCheck either.
+    cmds.iter()
+        .filter(|c| c.name != "[" && !c.name.is_empty())
+        .count()
 }
 
 /// The program a command runs, looking through `exec`, `command`, `builtin` and `busybox`
@@ -442,10 +258,11 @@ mod tests {
                 "FROM a\nRUN x=$(cd /a && ls | wc -l); echo `date` \"$(id -u)\" '$(no)'\n",
                 1
             ),
-            ["echo", "cd", "ls", "wc", "date", "id"]
+            // Substitutions run before their command; `x=…` is an assignment-only statement.
+            ["cd", "ls", "wc", "", "date", "id", "echo"]
         );
         assert_eq!(names("FROM a\nRUN echo $((1 + 2)) # $(no)\n", 1), ["echo"]);
-        assert_eq!(names("FROM a\nRUN a <(b $(c))\n", 1), ["a", "b", "c"]);
+        assert_eq!(names("FROM a\nRUN a <(b $(c))\n", 1), ["c", "b", "a"]);
     }
 
     #[test]
@@ -453,7 +270,7 @@ mod tests {
         let text = "FROM a\nRUN echo \\\n  $(cd /x)\n";
         let model = Model::new(parse(text));
         let cmds = run_commands(&model, 1);
-        assert_eq!(&text[cmds[1].span.clone()], "cd /x");
+        assert_eq!(&text[cmds[0].span.clone()], "cd /x");
     }
 
     #[test]
@@ -465,7 +282,7 @@ mod tests {
         assert_eq!(names("FROM a\nRUN [\"cd\", \"x\"]\n", 1), ["cd"]);
         assert_eq!(
             names("FROM a\nRUN <<EOF\ncd $(pwd)\nEOF\n", 1),
-            ["cd", "pwd"]
+            ["pwd", "cd"]
         );
         assert!(names("FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN cd x\n", 2).is_empty());
     }

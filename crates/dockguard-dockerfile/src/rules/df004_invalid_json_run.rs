@@ -40,8 +40,13 @@ impl Rule for InvalidJsonRun {
                 continue;
             }
             // `[ -f x ] && …` is the shell's test command: only a quote after `[` shows intent.
-            if let Some(CommandForm::Shell { text, invalid_json: true }) = inst.command()
-                && text.value.trim_start()[1..].trim_start().starts_with(['"', '\''])
+            if let Some(CommandForm::Shell {
+                text,
+                invalid_json: true,
+            }) = inst.command()
+                && text.value.trim_start()[1..]
+                    .trim_start()
+                    .starts_with(['"', '\''])
             {
                 out.push(Diagnostic::new(
                     text.full_span(),

@@ -84,7 +84,7 @@ impl Rule for UseraddWithoutL {
                 ),
             );
             // Exec-form commands carry the span of the whole array: no safe place to insert.
-            if cmd.name_span != cmd.span {
+            if !cmd.exec {
                 let at = cmd.name_span.end;
                 d = d.with_fix(
                     "add -l (--no-log-init)",

@@ -6,7 +6,15 @@ declare_rule! {
     /// Reports `ARG` and `ENV` names that look like secrets (`PASSWORD`, `API_KEY`, `GITHUB_TOKEN`,
     /// `AWS_SECRET_ACCESS_KEY`, …). Names are split on `_`, `-` and `.`; a name is secret-like when
     /// one of its words is a secret word and none is an allow-listed word such as `PUBLIC`, `FILE`,
-    /// `PATH` or `VERSION` (so `GPG_KEY` fingerprints and `*_FILE` pointers pass).
+    /// `PATH`, `IDS` or `VERSION` (so `GPG_KEY` fingerprints, `OPENSSL_PGP_KEY_IDS` and `*_FILE`
+    /// pointers pass). A variable whose value is an absolute path (`DOCKER_CREDENTIAL_GCR_CONFIG=
+    /// /kaniko/.config/gcr.json`) points at a file and is not reported either.
+    ///
+    /// Differences from hadolint (DL3064): hadolint matches the substrings `password`, `secret`,
+    /// `token`, `private`, `username`, `api_key` and `client_key` anywhere in the name, so it
+    /// reports `USERNAME=vscode` and `MINIO_SECRET_KEY_FILE=secret_key`; user names are not
+    /// secrets and `*_FILE` variables name a file. It misses `AUTH`, `CREDENTIALS` and `KEY` words
+    /// (`NPM_AUTH`, `SIGNING_KEY`).
     ///
     /// ## Why is this bad?
     /// `ARG` values are recorded in the image history (`docker history`), `ENV` values in the image
@@ -58,6 +66,7 @@ const ALLOWED_WORDS: &[&str] = &[
     "dir",
     "url",
     "id",
+    "ids",
     "name",
     "size",
     "type",
@@ -102,13 +111,19 @@ impl Rule for SecretArgEnvName {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (_, inst) in ctx.effective_instructions() {
+        for (idx, inst) in ctx.effective_instructions() {
             let (pairs, what) = match (&inst.args, inst.kind) {
                 (Args::Arg { pairs }, _) => (pairs, "ARG"),
                 (Args::KeyValues { pairs, .. }, Kind::Env) => (pairs, "ENV"),
                 _ => continue,
             };
             for pair in pairs.iter().filter(|p| is_secret_name(&p.key)) {
+                // A path names where the secret is, it is not the secret.
+                let value = pair.value.as_deref().unwrap_or("");
+                let value = ctx.model.expand(idx, value).value;
+                if value.starts_with('/') && !value.contains(char::is_whitespace) {
+                    continue;
+                }
                 out.push(Diagnostic::new(
                     pair.key_span.clone(),
                     format!(
@@ -151,6 +166,7 @@ mod tests {
             "NODE_VERSION",
             "KEYBOARD",
             "PATH",
+            "OPENSSL_PGP_KEY_IDS",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }

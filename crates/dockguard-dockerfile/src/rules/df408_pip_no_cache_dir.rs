@@ -42,10 +42,12 @@ fn truthy(value: &str) -> bool {
 
 /// `PIP_NO_CACHE_DIR=1 pip …` or `export PIP_NO_CACHE_DIR=1`.
 fn sets_no_cache_dir(cmd: &Command) -> bool {
-    let assigned = cmd
-        .assignments
-        .iter()
-        .any(|(k, v)| k == "PIP_NO_CACHE_DIR" && truthy(v));
+    // An assignment-only statement (`PIP_NO_CACHE_DIR=1;`) does not export the variable.
+    let assigned = !cmd.name.is_empty()
+        && cmd
+            .assignments
+            .iter()
+            .any(|(k, v)| k == "PIP_NO_CACHE_DIR" && truthy(v));
     let exported = (cmd.is("export") || cmd.is("env")) && {
         cmd.args.iter().any(|a| {
             a.split_once('=')

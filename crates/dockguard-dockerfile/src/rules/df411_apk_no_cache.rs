@@ -4,10 +4,11 @@ use super::{Ctx, Diagnostic, Rule};
 declare_rule! {
     /// ## What it does
     /// Reports `apk add` without `--no-cache`. Not reported when the RUN mounts a cache or
-    /// tmpfs on `/var/cache/apk`, when it deletes `/var/cache/apk/*` after the install, or
-    /// with `--no-network`, which installs from packages already present and downloads nothing
-    /// (adding `--no-cache` there would make the install fail). hadolint (DL3019) reports the
-    /// last two cases.
+    /// tmpfs on `/var/cache/apk`, or with `--no-network`, which installs from packages already
+    /// present and downloads nothing (adding `--no-cache` there would make the install fail;
+    /// hadolint's DL3019 reports it). Deleting `/var/cache/apk/*` later in the RUN keeps the
+    /// index out of the layer too, but is still reported, as hadolint and Trivy do: `--no-cache`
+    /// does the same in one flag and cannot be forgotten.
     ///
     /// ## Why is this bad?
     /// Without `--no-cache`, apk stores the downloaded package index (`APKINDEX`) in
@@ -50,17 +51,18 @@ impl Rule for ApkNoCache {
                 let Some((add, "add")) = subcommand(cmd, APK_VALUE_FLAGS) else {
                     continue;
                 };
-                if cmd.has_flag(&["--no-cache", "--no-network"])
-                    || commands[i + 1..]
-                        .iter()
-                        .any(|c| removes(c, "/var/cache/apk"))
-                {
+                if cmd.has_flag(&["--no-cache", "--no-network"]) {
                     continue;
                 }
-                let mut d = Diagnostic::new(
-                    cmd.span.clone(),
-                    "`apk add` without `--no-cache` leaves the package index in /var/cache/apk",
-                );
+                let deleted_later = commands[i + 1..]
+                    .iter()
+                    .any(|c| removes(c, "/var/cache/apk"));
+                let message = if deleted_later {
+                    "`apk add` without `--no-cache`: the flag replaces `apk update` and deleting /var/cache/apk afterwards"
+                } else {
+                    "`apk add` without `--no-cache` leaves the package index in /var/cache/apk"
+                };
+                let mut d = Diagnostic::new(cmd.span.clone(), message);
                 if let Some(edit) = insert_after(cmd, add, "--no-cache") {
                     d = d.with_fix("add --no-cache", vec![edit]);
                 }

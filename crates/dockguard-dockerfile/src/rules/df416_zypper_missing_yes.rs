@@ -61,19 +61,23 @@ impl Rule for ZypperMissingYes {
                 continue;
             }
             let at = cmd.name_span.end;
-            out.push(
-                Diagnostic::new(
-                    cmd.span.clone(),
-                    format!("`zypper {sub}` without `--non-interactive` aborts at the confirmation prompt"),
-                )
-                .with_fix(
+            let mut d = Diagnostic::new(
+                cmd.span.clone(),
+                format!(
+                    "`zypper {sub}` without `--non-interactive` aborts at the confirmation prompt"
+                ),
+            );
+            // Exec-form arguments are JSON strings: no shell text to insert into.
+            if !cmd.exec {
+                d = d.with_fix(
                     "add -n",
                     vec![Edit {
                         span: at..at,
                         replacement: " -n".to_string(),
                     }],
-                ),
-            );
+                );
+            }
+            out.push(d);
         }
     }
 }

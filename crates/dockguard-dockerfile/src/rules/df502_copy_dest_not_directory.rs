@@ -4,7 +4,8 @@ use dockguard_core::Edit;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `COPY` and `ADD` with several sources whose destination does not end with `/`.
+    /// Reports `COPY` and `ADD` with several sources whose destination does not end with `/`
+    /// (or `\`, the Windows separator, which hadolint does not accept).
     /// The destination is checked after ARG/ENV expansion; one that depends on build arguments
     /// without defaults is only accepted when written with a trailing `/`. hadolint checks `COPY`
     /// only; the Dockerfile reference states the same requirement for `ADD`.
@@ -56,10 +57,12 @@ impl Rule for CopyDestNotDirectory {
             }
             let e = ctx.model.expand(idx, &dest.raw);
             // A value that depends on build arguments only counts with a written `/`.
+            // A Windows directory may end with `\` (`C:\\dest\\`, or `C:\dest\` with the
+            // backtick escape).
             let expanded_slash = if *json {
-                dest.raw.ends_with('/')
+                dest.raw.ends_with(['/', '\\'])
             } else {
-                e.is_resolved() && e.value.ends_with('/')
+                e.is_resolved() && e.value.ends_with(['/', '\\'])
             };
             let written_slash = dest.raw.trim_end_matches(['"', '\'']).ends_with('/');
             if expanded_slash || written_slash {

@@ -188,6 +188,8 @@ impl Rule for StaticBinaryOnFullOs {
                 }
                 Kind::Run => {
                     let cmds = run_commands(model, idx);
+                    // Assignment-only statements (empty name) are not commands.
+                    let cmds: Vec<&Command> = cmds.iter().filter(|c| !c.name.is_empty()).collect();
                     let substantial = cmds.is_empty()
                         || cmds.iter().any(|c| !HOUSEKEEPING.contains(&program_of(c)));
                     if substantial {

@@ -19,7 +19,11 @@ pub fn is_root_user(user: &str) -> bool {
 }
 
 /// An edit inserting `text` right after the command's argument `arg` (e.g. after `install`).
+/// `None` for exec-form commands, whose arguments are JSON strings.
 pub fn insert_after_arg(cmd: &Command, arg: &str, text: &str) -> Option<Edit> {
+    if cmd.exec {
+        return None;
+    }
     let idx = cmd.args.iter().position(|a| a == arg)?;
     let at = cmd.arg_spans.get(idx)?.end;
     Some(Edit {

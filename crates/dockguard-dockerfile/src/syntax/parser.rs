@@ -195,7 +195,11 @@ impl Parser<'_> {
             let line = self.lines[i];
             let seg = &self.text[seg_start..line.end];
             let trimmed = seg.trim_end_matches([' ', '\t']);
-            let continues = trimmed.ends_with(self.escape);
+            // BuildKit's continuation pattern, `([^\\])\\[ \t]*$|^\\[ \t]*$`: an escape
+            // right after another one (`C:\\dir\\`) ends the line.
+            let continues = trimmed
+                .strip_suffix(self.escape)
+                .is_some_and(|before| before.is_empty() || !before.ends_with(self.escape));
             let piece = if continues {
                 &trimmed[..trimmed.len() - self.escape.len_utf8()]
             } else {
@@ -390,7 +394,35 @@ impl Parser<'_> {
                             .collect::<Vec<_>>(),
                         true,
                     ),
-                    _ => (words(), false),
+                    Some(Err(NotStrings)) => {
+                        self.error(NOT_STRING_ARRAY, rest.full_span());
+                        return Args::Files {
+                            sources: Vec::new(),
+                            dest: None,
+                            json: true,
+                        };
+                    }
+                    None => {
+                        // BuildKit splits COPY/ADD arguments on whitespace only; quotes and
+                        // escapes are handled later, word by word, when it expands them.
+                        let list: Vec<Word> = whitespace_words(value)
+                            .into_iter()
+                            .map(|r| Word {
+                                raw: value[r.clone()].to_string(),
+                                span: rest.span(r),
+                            })
+                            .collect();
+                        for w in list.iter().filter(|w| !w.raw.starts_with("<<")) {
+                            if let Some(q) = unterminated_quote(&w.raw, escape) {
+                                let what = if q == '"' { "double" } else { "single" };
+                                self.error(
+                                    format!("unexpected end of statement while looking for matching {what}-quote"),
+                                    w.span.clone(),
+                                );
+                            }
+                        }
+                        (list, false)
+                    }
                 };
                 if list.len() < 2 {
                     self.error(
@@ -438,6 +470,13 @@ impl Parser<'_> {
             Kind::Healthcheck => {
                 let w = split_words(value, self.escape);
                 match w.first().map(|r| value[r.clone()].to_ascii_uppercase()) {
+                    None => {
+                        self.error(
+                            "HEALTHCHECK requires at least one argument",
+                            keyword.span.clone(),
+                        );
+                        Args::Healthcheck(HealthcheckArgs::None)
+                    }
                     Some(t) if t == "NONE" => {
                         if w.len() > 1 {
                             self.error("HEALTHCHECK NONE takes no arguments", rest.full_span());
@@ -453,10 +492,14 @@ impl Parser<'_> {
                         }
                         Args::Healthcheck(HealthcheckArgs::Cmd(self.command_form(&cmd)))
                     }
-                    _ => {
+                    Some(_) => {
+                        let word = &value[w[0].clone()];
                         self.error(
-                            "Unknown type for HEALTHCHECK: expected CMD or NONE",
-                            rest.full_span(),
+                            format!(
+                                "Unknown type \"{}\" in HEALTHCHECK (try CMD)",
+                                word.to_ascii_uppercase()
+                            ),
+                            rest.span(w[0].clone()),
                         );
                         Args::Healthcheck(HealthcheckArgs::None)
                     }
@@ -507,10 +550,7 @@ impl Parser<'_> {
                 }
             }
             Some(Err(NotStrings)) => {
-                self.error(
-                    "invalid JSON: array elements must be strings",
-                    rest.full_span(),
-                );
+                self.error(NOT_STRING_ARRAY, rest.full_span());
                 CommandForm::Shell {
                     text: rest.clone(),
                     invalid_json: true,
@@ -640,6 +680,48 @@ impl Parser<'_> {
     }
 }
 
+/// Words separated by spaces and tabs, as BuildKit's `parseStringsWhitespaceDelimited` splits
+/// them: quotes and escapes do not group.
+fn whitespace_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let space = matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}' | '\r');
+        match (space, start) {
+            (true, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// The quote left open in a word, following BuildKit's shell lexer: the escape character
+/// protects the next character outside single quotes.
+fn unterminated_quote(word: &str, escape: char) -> Option<char> {
+    let mut quote = None;
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('\'') if c == '\'' => quote = None,
+            Some('\'') => {}
+            Some(_) if c == '"' => quote = None,
+            _ if c == escape => {
+                chars.next();
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            _ => {}
+        }
+    }
+    quote
+}
+
 /// BuildKit's stage name pattern, `^[a-z][a-z0-9-_.]*$`, after lower-casing.
 fn valid_stage_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -689,6 +771,10 @@ fn find_unquoted(word: &str, needle: char, escape: char) -> Option<usize> {
 }
 
 struct NotStrings;
+
+/// BuildKit's error for a JSON array with a non-string element.
+const NOT_STRING_ARRAY: &str =
+    "when using JSON array syntax, arrays must be comprised of strings only";
 
 type JsonStrings = Result<(Vec<String>, Vec<std::ops::Range<usize>>), NotStrings>;
 

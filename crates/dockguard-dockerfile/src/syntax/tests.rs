@@ -107,7 +107,7 @@ fn exec_and_shell_forms() {
         })
     ));
     let (df, _) = one("FROM a\nCMD [1, 2]\n");
-    assert!(df.errors[0].message.contains("must be strings"));
+    assert!(df.errors[0].message.contains("strings only"));
     let (_, inst) = one("FROM a\nCMD echo [x]\n");
     assert!(matches!(
         inst.command(),
@@ -342,4 +342,97 @@ fn never_panics_on_odd_input() {
             let _ = &df.text[inst.span.clone()];
         }
     }
+}
+
+#[test]
+fn copy_add_words_split_on_whitespace_like_buildkit() {
+    // moby/buildkit parser testfiles/escapes: two arguments, the first with an open quote
+    // that BuildKit rejects when it expands the word.
+    let (df, inst) = one("FROM a\nADD \\conf\\\\\" /.znc\n");
+    let Args::Files { sources, dest, .. } = &inst.args else {
+        panic!()
+    };
+    assert_eq!(sources[0].raw, "\\conf\\\\\"");
+    assert_eq!(dest.as_ref().unwrap().raw, "/.znc");
+    let messages: Vec<&str> = df.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["unexpected end of statement while looking for matching double-quote"]
+    );
+    assert_eq!(slice(&df, &df.errors[0].span), "\\conf\\\\\"");
+    // Quotes do not group words: BuildKit sees `"a`, `b"` and `/c`.
+    let (df, inst) = one("FROM a\nCOPY \"a b\" /c\n");
+    let Args::Files { sources, .. } = &inst.args else {
+        panic!()
+    };
+    assert_eq!(sources.len(), 2);
+    assert_eq!(df.errors.len(), 2);
+    // A JSON array must hold strings only (BuildKit's parser rejects it).
+    let df = parse("FROM a\nCOPY [\"a\", 1, \"/x\"]\nCMD [1]\n");
+    let messages: Vec<&str> = df.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "when using JSON array syntax, arrays must be comprised of strings only",
+            "when using JSON array syntax, arrays must be comprised of strings only"
+        ]
+    );
+    // Balanced quotes, escapes, heredocs and JSON are fine.
+    for text in [
+        "FROM a\nCOPY \"a\" 'b' c\\ /d/\n",
+        "FROM a\nCOPY [\"a b\", \"/c\"]\n",
+        "FROM a\nCOPY <<\"EOF\" /x\nhi\nEOF\n",
+        "# escape=`\nFROM a\nCOPY a`\" /x\n",
+    ] {
+        assert!(
+            parse(text).errors.is_empty(),
+            "{text}: {:?}",
+            parse(text).errors
+        );
+    }
+}
+
+#[test]
+fn healthcheck_errors_read_like_buildkit() {
+    let messages =
+        |text: &str| -> Vec<String> { parse(text).errors.into_iter().map(|e| e.message).collect() };
+    assert_eq!(
+        messages("FROM a\nHEALTHCHECK\n"),
+        ["HEALTHCHECK requires at least one argument"]
+    );
+    assert_eq!(
+        messages("FROM a\nHEALTHCHECK connect TCP 7000\n"),
+        ["Unknown type \"CONNECT\" in HEALTHCHECK (try CMD)"]
+    );
+    assert_eq!(
+        messages("FROM a\nHEALTHCHECK CMD\n"),
+        ["Missing command after HEALTHCHECK CMD"]
+    );
+}
+
+#[test]
+fn escaped_escape_at_line_end_is_not_a_continuation() {
+    // docker-library/mongo's Windows Dockerfiles end a COPY source list with `System32\\`:
+    // BuildKit does not continue such a line, so the next instruction stands alone.
+    let text =
+        "FROM a\nCOPY --from=b \\\n\tC:\\\\x.dll \\\n\tC:\\\\Windows\\\\\n\n# note\nENV V 1\n";
+    let df = parse(text);
+    let kinds: Vec<Kind> = df.instructions.iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [Kind::From, Kind::Copy, Kind::Env]);
+    assert!(df.empty_continuation_lines.is_empty());
+    let Args::Files { sources, dest, .. } = &df.instructions[1].args else {
+        panic!()
+    };
+    assert_eq!(sources.len(), 1);
+    assert_eq!(dest.as_ref().unwrap().raw, "C:\\\\Windows\\\\");
+    // The same with the backtick escape, and a lone escape still continues.
+    let df = parse("# escape=`\nFROM a\nRUN echo ``\nRUN x `\n`\n  y\n");
+    assert_eq!(df.instructions.len(), 3);
+    let Args::Command(CommandForm::Shell { text, .. }) = &df.instructions[2].args else {
+        panic!()
+    };
+    assert_eq!(
+        text.value.split_whitespace().collect::<Vec<_>>(),
+        ["x", "y"]
+    );
 }
