@@ -1,8 +1,8 @@
 //! Helpers shared by the base-image (DF1xx) and download/TLS (DF6xx) rules.
 
-use super::Ctx;
-use crate::model::Command;
-use crate::syntax::{Args, Kind, Span};
+use super::{Ctx, Diagnostic};
+use crate::model::{Base, Command, ImageRef, Model};
+use crate::syntax::{Args, Kind, Span, Word};
 
 /// Predefined ARGs BuildKit sets besides [`crate::model::PLATFORM_ARGS`].
 pub const MORE_PREDEFINED_ARGS: [&str; 3] = ["BUILDOSVERSION", "TARGETOSVERSION", "TARGETSTAGE"];
@@ -654,6 +654,31 @@ pub fn downloads_to_stdout(program: &str, args: &[String]) -> bool {
             false
         }
         _ => false,
+    }
+}
+
+/// Every stage's base image that is an image (not scratch, not a stage, not unresolved), with
+/// the FROM word naming it.
+pub fn base_images(model: &Model) -> impl Iterator<Item = (&Word, &ImageRef)> {
+    model
+        .stages
+        .iter()
+        .filter_map(|stage| match (&stage.base, &stage.image) {
+            (Base::Image(image), Some((word, _))) => Some((word, image)),
+            _ => None,
+        })
+}
+
+/// Reports, on its FROM word, every base image for which `problem` gives a message.
+pub fn report_base_images(
+    ctx: &Ctx,
+    out: &mut Vec<Diagnostic>,
+    problem: impl Fn(&ImageRef) -> Option<String>,
+) {
+    for (word, image) in base_images(ctx.model) {
+        if let Some(message) = problem(image) {
+            out.push(Diagnostic::new(word.span.clone(), message));
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! reads them, package words with ARG/ENV values substituted, RUN cache mounts, cleanup commands
 //! in the same RUN, and the "append to the RUN" fix.
 
-use super::Diagnostic;
+use super::{Ctx, Diagnostic};
 use crate::model::{Base, Command, Model, Script};
 use crate::syntax::{Args, CommandForm, Instruction};
 use dockguard_core::Edit;
@@ -171,6 +171,114 @@ pub fn program_subcommand<'a>(
     subcommand(cmd, value_flags)
 }
 
+/// A finding on a command that can prompt, with `message`, and a fix inserting `-y` after its
+/// subcommand (argument `sub`) when the command is in shell form.
+pub fn missing_yes(cmd: &Command, sub: usize, message: String) -> Diagnostic {
+    let d = Diagnostic::new(cmd.span.clone(), message);
+    match insert_after(cmd, sub, "-y") {
+        Some(edit) => d.with_fix("add -y", vec![edit]),
+        None => d,
+    }
+}
+
+/// Reports the commands of `programs` (yum, dnf, microdnf) whose subcommand can prompt
+/// ([`RPM_PROMPTING`]) and that do not answer yes ([`rpm_assumes_yes`]).
+pub fn report_rpm_missing_yes(ctx: &Ctx, programs: &[&str], out: &mut Vec<Diagnostic>) {
+    for (_, cmd) in ctx.commands() {
+        let Some((i, sub)) = program_subcommand(cmd, programs, RPM_VALUE_FLAGS) else {
+            continue;
+        };
+        if !RPM_PROMPTING.contains(&sub) || rpm_assumes_yes(cmd) {
+            continue;
+        }
+        let message = format!(
+            "`{} {sub}` without `-y` aborts at the confirmation prompt",
+            cmd.program()
+        );
+        out.push(missing_yes(cmd, i, message));
+    }
+}
+
+/// A package manager whose downloads must be followed, in the same RUN, by a cleanup of its
+/// cache (DF414, DF418, DF421).
+pub struct CacheCleanup {
+    /// The programs whose commands are checked (`dnf`, `microdnf`).
+    pub programs: &'static [&'static str],
+    pub value_flags: &'static [&'static str],
+    /// The subcommands that fill the cache.
+    pub downloads: &'static [&'static str],
+    /// What the fix runs after the program: `clean all`.
+    pub clean_args: &'static str,
+    /// Whether a command empties the cache.
+    pub cleans: fn(&Command) -> bool,
+    /// Whether a RUN mounts the cache, which keeps it out of the image.
+    pub mounted: fn(&Run) -> bool,
+}
+
+/// Reports every download of `pm` that no later command of its RUN cleans up after. The last
+/// finding of a RUN gets the fix appending the cleanup, which covers every download before it.
+pub fn report_clean_missing(ctx: &Ctx, pm: &CacheCleanup, out: &mut Vec<Diagnostic>) {
+    for run in runs(ctx.model) {
+        if (pm.mounted)(&run) {
+            continue;
+        }
+        let mut found = Vec::new();
+        for (i, cmd) in run.script.commands.iter().enumerate() {
+            let Some((_, sub)) = program_subcommand(cmd, pm.programs, pm.value_flags) else {
+                continue;
+            };
+            if pm.downloads.contains(&sub) && !cleaned_after(&run, i, pm.cleans) {
+                let clean = format!("{} {}", cmd.program(), pm.clean_args);
+                found.push((
+                    Diagnostic::new(
+                        cmd.span.clone(),
+                        format!(
+                            "`{} {sub}` leaves its cache in the image; add `{clean}` at the end of this RUN",
+                            cmd.program()
+                        ),
+                    ),
+                    clean,
+                ));
+            }
+        }
+        if let Some((last, clean)) = found.last_mut()
+            && let Some(edit) = append_to_run(&run, &format!(" && {clean}"))
+        {
+            *last = last.clone().with_fix(format!("append {clean}"), vec![edit]);
+        }
+        out.extend(found.into_iter().map(|(d, _)| d));
+    }
+}
+
+/// The zypper subcommands that download packages into `/var/cache/zypp`.
+pub const ZYPPER_DOWNLOADS: &[&str] = &[
+    "install",
+    "in",
+    "update",
+    "up",
+    "dist-upgrade",
+    "dup",
+    "patch",
+    "source-install",
+    "si",
+];
+
+/// `zypper clean` (`zypper cc`) or the removal of `/var/cache/zypp`.
+pub fn zypper_cleans(cmd: &Command) -> bool {
+    program_subcommand(cmd, &["zypper"], ZYPPER_VALUE_FLAGS)
+        .is_some_and(|(_, s)| s == "clean" || s == "cc")
+        || removes(cmd, "/var/cache/zypp")
+}
+
+/// The cache directories of dnf (dnf4 and dnf5) and yum.
+pub const DNF_CACHES: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
+
+/// `dnf`/`microdnf`/`yum clean all` or the removal of one of [`DNF_CACHES`].
+pub fn dnf_cleans(cmd: &Command) -> bool {
+    is_clean_all(cmd, &["dnf", "microdnf", "yum"], RPM_VALUE_FLAGS)
+        || DNF_CACHES.iter().any(|dir| removes(cmd, dir))
+}
+
 /// Whether a later command of the RUN (after index `after`) satisfies `cleans`.
 pub fn cleaned_after(run: &Run, after: usize, cleans: impl Fn(&Command) -> bool) -> bool {
     run.script.commands[after + 1..].iter().any(cleans)
@@ -293,6 +401,55 @@ pub fn operands_after<'a>(
     match ops.iter().position(|(_, a)| subs.contains(a)) {
         Some(p) => ops[p + 1..].to_vec(),
         None => Vec::new(),
+    }
+}
+
+/// For a command run by one of `programs` whose subcommand is one of `installs`: the
+/// subcommand and the operands after it, the packages of `apk add curl git`.
+pub fn install_operands<'a>(
+    cmd: &'a Command,
+    programs: &[&str],
+    value_flags: &[&str],
+    installs: &[&str],
+) -> Option<(&'a str, Words<'a>)> {
+    let (_, sub) = program_subcommand(cmd, programs, value_flags)?;
+    if !installs.contains(&sub) {
+        return None;
+    }
+    Some((sub, operands_after(cmd, value_flags, &[sub])))
+}
+
+/// Reports the packages without a version and the modules without a stream of the installs of
+/// `programs` (yum, dnf, microdnf), see [`rpm_install_operands`].
+pub fn report_rpm_unpinned(ctx: &Ctx, programs: &[&str], out: &mut Vec<Diagnostic>) {
+    for (idx, cmd) in ctx.commands() {
+        if !programs.iter().any(|p| cmd.is(p)) {
+            continue;
+        }
+        let program = cmd.program();
+        let (packages, modules) = rpm_install_operands(cmd);
+        report_unpinned(
+            ctx.model,
+            idx,
+            cmd,
+            &packages,
+            rpm_pinned,
+            |names| {
+                format!(
+                    "{names} installed without a version; use `{program} install <package>-<version>`"
+                )
+            },
+            out,
+        );
+        report_unpinned(
+            ctx.model,
+            idx,
+            cmd,
+            &modules,
+            |m| m.contains(':'),
+            |names| format!("module {names} without a stream; use `<module>:<stream>`"),
+            out,
+        );
     }
 }
 

@@ -1,8 +1,9 @@
 //! Helpers shared by the DF0xx/DF5xx rules (batch C): variable references in raw words, stage
 //! chains, path shapes.
 
+use super::Ctx;
 use crate::model::{Base, Model};
-use crate::syntax::{Args, Instruction, Kind, Span, Word};
+use crate::syntax::{Args, Flag, Instruction, Kind, Span, Word};
 use std::ops::Range;
 
 /// A `$NAME` / `${NAME…}` reference in a raw word, with its byte range in the word.
@@ -214,6 +215,72 @@ pub fn repeated_in_stage(model: &Model, kind: Kind) -> Vec<(usize, usize)> {
             match first {
                 None => first = Some(idx),
                 Some(f) => out.push((idx, f)),
+            }
+        }
+    }
+    out
+}
+
+/// One expanded EXPOSE entry, split like BuildKit's `parsePort`.
+pub struct PortSpec<'a> {
+    /// `ip:host:` or `host:` part, when present.
+    pub mapping: Option<&'a str>,
+    pub ports: &'a str,
+    pub proto: Option<&'a str>,
+}
+
+pub fn split_port(spec: &str) -> PortSpec<'_> {
+    let (mapping, container) = match spec.rfind(':') {
+        Some(i) => (Some(&spec[..i]), &spec[i + 1..]),
+        None => (None, spec),
+    };
+    let (ports, proto) = match container.split_once('/') {
+        Some((p, proto)) => (p, Some(proto)),
+        None => (container, None),
+    };
+    PortSpec {
+        mapping,
+        ports,
+        proto,
+    }
+}
+
+/// Every entry of every EXPOSE (ONBUILD EXPOSE included) with the word it comes from, after
+/// ARG/ENV expansion; a word may hold several entries. Words that do not fully resolve are
+/// skipped.
+pub fn expose_specs<'a>(ctx: &Ctx<'a>) -> Vec<(&'a Word, String)> {
+    let mut out = Vec::new();
+    for (idx, inst) in ctx.effective_instructions() {
+        let (Kind::Expose, Args::Words(words)) = (inst.kind, &inst.args) else {
+            continue;
+        };
+        for word in words {
+            let e = ctx.model.expand(idx, &word.raw);
+            if !e.is_resolved() {
+                continue;
+            }
+            for spec in e.value.split_whitespace() {
+                out.push((word, spec.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Every `--from=value` flag of a top-level COPY in a stage, with its value and the index of
+/// the COPY's stage.
+pub fn copy_from_flags<'a>(ctx: &Ctx<'a>) -> Vec<(usize, &'a Flag, &'a str)> {
+    let mut out = Vec::new();
+    for (idx, inst) in ctx.instructions() {
+        if inst.kind != Kind::Copy {
+            continue;
+        }
+        let Some(current) = ctx.model.info[idx].stage else {
+            continue;
+        };
+        for flag in inst.flags_named("from") {
+            if let Some(value) = flag.value.as_deref() {
+                out.push((current, flag, value));
             }
         }
     }

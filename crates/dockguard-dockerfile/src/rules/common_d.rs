@@ -1,6 +1,7 @@
 //! Helpers shared by the DF2xx/DF3xx/DF7xx rules (batch D): RUN commands, hadolint's command
 //! count and flag parsing, secret-looking values.
 
+use super::Ctx;
 use crate::model::{Command, Model, shell};
 use crate::syntax::{CommandForm, Kind, Span, Text};
 
@@ -235,6 +236,28 @@ fn is_jwt(value: &str) -> bool {
             && parts[1].len() >= 10
             && parts[2].len() >= 10
     })
+}
+
+/// The spans of the `--name=…` flags of every RUN (ONBUILD RUN included) whose value, with
+/// ARG/ENV values substituted and trimmed, is `value` (ASCII case-insensitive):
+/// `--security=insecure`, `--network=host`.
+pub fn run_flags_set_to(ctx: &Ctx, name: &str, value: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for (idx, inst) in ctx.effective_instructions() {
+        if inst.kind != Kind::Run {
+            continue;
+        }
+        for flag in inst.flags_named(name) {
+            let expanded = ctx
+                .model
+                .expand(idx, flag.value.as_deref().unwrap_or(""))
+                .value;
+            if expanded.trim().eq_ignore_ascii_case(value) {
+                out.push(flag.span.clone());
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

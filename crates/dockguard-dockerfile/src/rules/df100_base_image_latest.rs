@@ -1,5 +1,5 @@
+use super::common_a::report_base_images;
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::Base;
 
 declare_rule! {
     /// ## What it does
@@ -33,20 +33,14 @@ impl Rule for BaseImageLatest {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for stage in &ctx.model.stages {
-            let (Base::Image(image), Some((word, _))) = (&stage.base, &stage.image) else {
-                continue;
-            };
-            if image.tag.as_deref() == Some("latest") && image.digest.is_none() {
-                out.push(Diagnostic::new(
-                    word.span.clone(),
-                    format!(
-                        "base image `{}` uses the `latest` tag; pin a version",
-                        image.full
-                    ),
-                ));
-            }
-        }
+        report_base_images(ctx, out, |image| {
+            (image.tag.as_deref() == Some("latest") && image.digest.is_none()).then(|| {
+                format!(
+                    "base image `{}` uses the `latest` tag; pin a version",
+                    image.full
+                )
+            })
+        });
     }
 }
 

@@ -1,5 +1,5 @@
+use super::common_a::report_base_images;
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::Base;
 
 declare_rule! {
     /// ## What it does
@@ -34,20 +34,14 @@ impl Rule for BaseImageUntagged {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for stage in &ctx.model.stages {
-            let (Base::Image(image), Some((word, _))) = (&stage.base, &stage.image) else {
-                continue;
-            };
-            if image.tag.is_none() && image.digest.is_none() {
-                out.push(Diagnostic::new(
-                    word.span.clone(),
-                    format!(
-                        "base image `{}` has no tag; it resolves to `latest`",
-                        image.full
-                    ),
-                ));
-            }
-        }
+        report_base_images(ctx, out, |image| {
+            (image.tag.is_none() && image.digest.is_none()).then(|| {
+                format!(
+                    "base image `{}` has no tag; it resolves to `latest`",
+                    image.full
+                )
+            })
+        });
     }
 }
 

@@ -1,5 +1,5 @@
+use super::common_a::report_base_images;
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::Base;
 
 declare_rule! {
     /// ## What it does
@@ -37,20 +37,14 @@ impl Rule for BaseImageNotDigestPinned {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for stage in &ctx.model.stages {
-            let (Base::Image(image), Some((word, _))) = (&stage.base, &stage.image) else {
-                continue;
-            };
-            if image.digest.is_none() {
-                out.push(Diagnostic::new(
-                    word.span.clone(),
-                    format!(
-                        "base image `{}` is not pinned by digest; add `@sha256:…` so the build uses exact, verified content",
-                        image.full
-                    ),
-                ));
-            }
-        }
+        report_base_images(ctx, out, |image| {
+            image.digest.is_none().then(|| {
+                format!(
+                    "base image `{}` is not pinned by digest; add `@sha256:…` so the build uses exact, verified content",
+                    image.full
+                )
+            })
+        });
     }
 }
 

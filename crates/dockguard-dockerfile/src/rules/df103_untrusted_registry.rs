@@ -1,5 +1,6 @@
+use super::common_a::base_images;
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::{Base, ImageRef, registry_matches};
+use crate::model::{ImageRef, registry_matches};
 use crate::syntax::{Kind, Span};
 
 declare_rule! {
@@ -72,10 +73,8 @@ impl Rule for UntrustedRegistry {
                 ));
             }
         };
-        for stage in &model.stages {
-            if let (Base::Image(image), Some((word, _))) = (&stage.base, &stage.image) {
-                report(out, word.span.clone(), image, "base image");
-            }
+        for (word, image) in base_images(model) {
+            report(out, word.span.clone(), image, "base image");
         }
         // An image named by `--from`: not a stage, not scratch, fully known.
         let image_of = |idx: usize, raw: &str| -> Option<ImageRef> {
@@ -122,7 +121,6 @@ impl Rule for UntrustedRegistry {
 mod tests {
     use super::*;
     use crate::rules::testing;
-    use crate::syntax::parse;
     use dockguard_core::Config;
 
     fn config(patterns: &[&str]) -> Config {
@@ -133,13 +131,7 @@ mod tests {
     }
 
     fn lines_with(text: &str, config: &Config) -> Vec<u32> {
-        let df = parse(text);
-        let mut lines: Vec<u32> = testing::run_with(&UntrustedRegistry, text, config)
-            .iter()
-            .map(|d| df.line_of(d.span.start))
-            .collect();
-        lines.sort_unstable();
-        lines
+        testing::lines_with(&UntrustedRegistry, text, config)
     }
 
     /// Lines after `# expect: DF103` markers.

@@ -1,5 +1,5 @@
+use super::common_d::run_flags_set_to;
 use super::{Ctx, Diagnostic, Rule};
-use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -36,22 +36,11 @@ impl Rule for RunSecurityInsecure {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (idx, inst) in ctx.effective_instructions() {
-            if inst.kind != Kind::Run {
-                continue;
-            }
-            for flag in inst.flags_named("security") {
-                let value = ctx
-                    .model
-                    .expand(idx, flag.value.as_deref().unwrap_or(""))
-                    .value;
-                if value.trim().eq_ignore_ascii_case("insecure") {
-                    out.push(Diagnostic::new(
-                        flag.span.clone(),
-                        "`RUN --security=insecure` runs this step without the build sandbox, like a privileged container",
-                    ));
-                }
-            }
+        for span in run_flags_set_to(ctx, "security", "insecure") {
+            out.push(Diagnostic::new(
+                span,
+                "`RUN --security=insecure` runs this step without the build sandbox, like a privileged container",
+            ));
         }
     }
 }

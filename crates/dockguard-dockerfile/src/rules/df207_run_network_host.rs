@@ -1,5 +1,5 @@
+use super::common_d::run_flags_set_to;
 use super::{Ctx, Diagnostic, Rule};
-use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -35,22 +35,11 @@ impl Rule for RunNetworkHost {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (idx, inst) in ctx.effective_instructions() {
-            if inst.kind != Kind::Run {
-                continue;
-            }
-            for flag in inst.flags_named("network") {
-                let value = ctx
-                    .model
-                    .expand(idx, flag.value.as_deref().unwrap_or(""))
-                    .value;
-                if value.trim().eq_ignore_ascii_case("host") {
-                    out.push(Diagnostic::new(
-                        flag.span.clone(),
-                        "`RUN --network=host` gives this step the build host's network namespace",
-                    ));
-                }
-            }
+        for span in run_flags_set_to(ctx, "network", "host") {
+            out.push(Diagnostic::new(
+                span,
+                "`RUN --network=host` gives this step the build host's network namespace",
+            ));
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::common_b::{APT_VALUE_FLAGS, apt_subcommand, operands_after, report_unpinned};
+use super::common_b::{APT_VALUE_FLAGS, install_operands, report_unpinned};
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -45,10 +45,11 @@ impl Rule for AptGetVersionNotPinned {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for (idx, cmd) in ctx.commands() {
-            if apt_subcommand(cmd, &["install"]).is_none() {
+            let Some((_, packages)) =
+                install_operands(cmd, &["apt-get", "apt"], APT_VALUE_FLAGS, &["install"])
+            else {
                 continue;
-            }
-            let packages = operands_after(cmd, APT_VALUE_FLAGS, &["install"]);
+            };
             let tool = cmd.program();
             report_unpinned(
                 ctx.model,

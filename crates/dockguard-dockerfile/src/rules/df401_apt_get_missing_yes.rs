@@ -1,4 +1,4 @@
-use super::common_b::{apt_subcommand, count_flag, has_any_flag, insert_after};
+use super::common_b::{apt_subcommand, count_flag, has_any_flag, missing_yes};
 use super::{Ctx, Diagnostic, Rule};
 use crate::model::Command;
 
@@ -83,18 +83,12 @@ impl Rule for AptGetMissingYes {
             if assumes_yes(cmd) {
                 continue;
             }
-            let mut d = Diagnostic::new(
-                cmd.span.clone(),
-                format!(
-                    "`{} {}` without `-y` aborts when it asks for confirmation",
-                    cmd.program(),
-                    cmd.args[sub]
-                ),
+            let message = format!(
+                "`{} {}` without `-y` aborts when it asks for confirmation",
+                cmd.program(),
+                cmd.args[sub]
             );
-            if let Some(edit) = insert_after(cmd, sub, "-y") {
-                d = d.with_fix("add -y", vec![edit]);
-            }
-            out.push(d);
+            out.push(missing_yes(cmd, sub, message));
         }
     }
 }

@@ -1,6 +1,6 @@
 use super::common_b::{
-    APK_VALUE_FLAGS, APT_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_VALUE_FLAGS, is_clean_all, removes,
-    runs, subcommand,
+    APK_VALUE_FLAGS, APT_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_DOWNLOADS, ZYPPER_VALUE_FLAGS,
+    dnf_cleans, removes, runs, subcommand, zypper_cleans,
 };
 use super::{Ctx, Diagnostic, Rule};
 use crate::model::Command;
@@ -59,19 +59,6 @@ fn apk_cleans(cmd: &Command) -> bool {
     removes(cmd, "/var/cache/apk")
 }
 
-fn zypper_cleans(cmd: &Command) -> bool {
-    removes(cmd, "/var/cache/zypp")
-        || (cmd.is("zypper")
-            && subcommand(cmd, ZYPPER_VALUE_FLAGS).is_some_and(|(_, s)| s == "clean" || s == "cc"))
-}
-
-fn rpm_cleans(cmd: &Command) -> bool {
-    is_clean_all(cmd, &["yum", "dnf", "microdnf"], RPM_VALUE_FLAGS)
-        || ["/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"]
-            .iter()
-            .any(|dir| removes(cmd, dir))
-}
-
 const FAMILIES: &[Family] = &[
     Family {
         programs: &["apt-get", "apt", "aptitude"],
@@ -101,17 +88,7 @@ const FAMILIES: &[Family] = &[
         programs: &["zypper"],
         value_flags: ZYPPER_VALUE_FLAGS,
         refresh: &["refresh", "ref"],
-        installs: &[
-            "install",
-            "in",
-            "update",
-            "up",
-            "dist-upgrade",
-            "dup",
-            "patch",
-            "source-install",
-            "si",
-        ],
+        installs: ZYPPER_DOWNLOADS,
         cleans: zypper_cleans,
     },
     Family {
@@ -130,7 +107,7 @@ const FAMILIES: &[Family] = &[
             "distro-sync",
             "builddep",
         ],
-        cleans: rpm_cleans,
+        cleans: dnf_cleans,
     },
 ];
 

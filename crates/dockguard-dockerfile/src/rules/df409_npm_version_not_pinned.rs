@@ -1,4 +1,4 @@
-use super::common_b::{operands_after, report_unpinned, subcommand};
+use super::common_b::{install_operands, report_unpinned};
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -74,16 +74,10 @@ impl Rule for NpmVersionNotPinned {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for (idx, cmd) in ctx.commands() {
-            if !cmd.is("npm") {
-                continue;
-            }
-            let Some((_, sub)) = subcommand(cmd, NPM_VALUE_FLAGS) else {
+            let Some((_, packages)) = install_operands(cmd, &["npm"], NPM_VALUE_FLAGS, INSTALLS)
+            else {
                 continue;
             };
-            if !INSTALLS.contains(&sub) {
-                continue;
-            }
-            let packages = operands_after(cmd, NPM_VALUE_FLAGS, &[sub]);
             report_unpinned(
                 ctx.model,
                 idx,

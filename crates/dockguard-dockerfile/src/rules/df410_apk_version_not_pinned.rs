@@ -1,4 +1,4 @@
-use super::common_b::{APK_VALUE_FLAGS, operands_after, report_unpinned, subcommand};
+use super::common_b::{APK_VALUE_FLAGS, install_operands, report_unpinned};
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -43,10 +43,10 @@ impl Rule for ApkVersionNotPinned {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for (idx, cmd) in ctx.commands() {
-            if !cmd.is("apk") || subcommand(cmd, APK_VALUE_FLAGS).is_none_or(|(_, s)| s != "add") {
+            let Some((_, packages)) = install_operands(cmd, &["apk"], APK_VALUE_FLAGS, &["add"])
+            else {
                 continue;
-            }
-            let packages = operands_after(cmd, APK_VALUE_FLAGS, &["add"]);
+            };
             report_unpinned(
                 ctx.model,
                 idx,

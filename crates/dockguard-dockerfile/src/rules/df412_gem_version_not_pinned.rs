@@ -1,4 +1,4 @@
-use super::common_b::{operands_after, report_unpinned, subcommand};
+use super::common_b::{install_operands, report_unpinned};
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -59,16 +59,14 @@ impl Rule for GemVersionNotPinned {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for (idx, cmd) in ctx.commands() {
-            if !cmd.is("gem") {
-                continue;
-            }
-            let Some((_, sub)) = subcommand(cmd, GEM_VALUE_FLAGS) else {
+            let Some((_, gems)) =
+                install_operands(cmd, &["gem"], GEM_VALUE_FLAGS, &["install", "i"])
+            else {
                 continue;
             };
-            if !matches!(sub, "install" | "i") || cmd.has_flag(&["-v", "--version"]) {
+            if cmd.has_flag(&["-v", "--version"]) {
                 continue;
             }
-            let gems = operands_after(cmd, GEM_VALUE_FLAGS, &[sub]);
             report_unpinned(
                 ctx.model,
                 idx,

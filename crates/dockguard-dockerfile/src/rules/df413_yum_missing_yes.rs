@@ -1,6 +1,4 @@
-use super::common_b::{
-    RPM_PROMPTING, RPM_VALUE_FLAGS, insert_after, program_subcommand, rpm_assumes_yes,
-};
+use super::common_b::report_rpm_missing_yes;
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -38,22 +36,7 @@ impl Rule for YumMissingYes {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (_, cmd) in ctx.commands() {
-            let Some((i, sub)) = program_subcommand(cmd, &["yum"], RPM_VALUE_FLAGS) else {
-                continue;
-            };
-            if !RPM_PROMPTING.contains(&sub) || rpm_assumes_yes(cmd) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                cmd.span.clone(),
-                format!("`yum {sub}` without `-y` aborts at the confirmation prompt"),
-            );
-            if let Some(edit) = insert_after(cmd, i, "-y") {
-                d = d.with_fix("add -y", vec![edit]);
-            }
-            out.push(d);
-        }
+        report_rpm_missing_yes(ctx, &["yum"], out);
     }
 }
 

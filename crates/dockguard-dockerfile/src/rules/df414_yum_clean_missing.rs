@@ -1,6 +1,5 @@
 use super::common_b::{
-    RPM_VALUE_FLAGS, Run, append_to_run, cache_mount, cleaned_after, is_clean_all,
-    program_subcommand, removes, runs,
+    CacheCleanup, RPM_VALUE_FLAGS, Run, cache_mount, is_clean_all, removes, report_clean_missing,
 };
 use super::{Ctx, Diagnostic, Rule};
 use crate::model::Command;
@@ -57,36 +56,22 @@ fn mounted(run: &Run) -> bool {
     cache_mount(run.inst, "/var/cache/yum") || cache_mount(run.inst, "/var/cache/dnf")
 }
 
+const YUM: CacheCleanup = CacheCleanup {
+    programs: &["yum"],
+    value_flags: RPM_VALUE_FLAGS,
+    downloads: DOWNLOADS,
+    clean_args: "clean all",
+    cleans,
+    mounted,
+};
+
 impl Rule for YumCleanMissing {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
         &Self::META
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for run in runs(ctx.model) {
-            if mounted(&run) {
-                continue;
-            }
-            let mut found = Vec::new();
-            for (i, cmd) in run.script.commands.iter().enumerate() {
-                let Some((_, sub)) = program_subcommand(cmd, &["yum"], RPM_VALUE_FLAGS) else {
-                    continue;
-                };
-                if DOWNLOADS.contains(&sub) && !cleaned_after(&run, i, cleans) {
-                    found.push(Diagnostic::new(
-                        cmd.span.clone(),
-                        format!("`yum {sub}` leaves its cache in the image; add `yum clean all` at the end of this RUN"),
-                    ));
-                }
-            }
-            // One fix per RUN: the appended clean covers every install before it.
-            if let (Some(last), Some(edit)) =
-                (found.last_mut(), append_to_run(&run, " && yum clean all"))
-            {
-                *last = last.clone().with_fix("append yum clean all", vec![edit]);
-            }
-            out.extend(found);
-        }
+        report_clean_missing(ctx, &YUM, out);
     }
 }
 

@@ -1,4 +1,4 @@
-use super::common_b::{report_unpinned, rpm_install_operands, rpm_pinned};
+use super::common_b::report_rpm_unpinned;
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -37,34 +37,7 @@ impl Rule for YumVersionNotPinned {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (idx, cmd) in ctx.commands() {
-            if !cmd.is("yum") {
-                continue;
-            }
-            let (packages, modules) = rpm_install_operands(cmd);
-            report_unpinned(
-                ctx.model,
-                idx,
-                cmd,
-                &packages,
-                rpm_pinned,
-                |names| {
-                    format!(
-                        "{names} installed without a version; use `yum install <package>-<version>`"
-                    )
-                },
-                out,
-            );
-            report_unpinned(
-                ctx.model,
-                idx,
-                cmd,
-                &modules,
-                |m| m.contains(':'),
-                |names| format!("module {names} without a stream; use `<module>:<stream>`"),
-                out,
-            );
-        }
+        report_rpm_unpinned(ctx, &["yum"], out);
     }
 }
 

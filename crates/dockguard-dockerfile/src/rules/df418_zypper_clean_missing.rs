@@ -1,9 +1,8 @@
 use super::common_b::{
-    ZYPPER_VALUE_FLAGS, append_to_run, cache_mount, cleaned_after, program_subcommand, removes,
-    runs,
+    CacheCleanup, Run, ZYPPER_DOWNLOADS, ZYPPER_VALUE_FLAGS, cache_mount, report_clean_missing,
+    zypper_cleans,
 };
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::Command;
 
 declare_rule! {
     /// ## What it does
@@ -36,23 +35,18 @@ declare_rule! {
     }
 }
 
-const DOWNLOADS: &[&str] = &[
-    "install",
-    "in",
-    "update",
-    "up",
-    "dist-upgrade",
-    "dup",
-    "patch",
-    "source-install",
-    "si",
-];
-
-fn cleans(cmd: &Command) -> bool {
-    program_subcommand(cmd, &["zypper"], ZYPPER_VALUE_FLAGS)
-        .is_some_and(|(_, s)| s == "clean" || s == "cc")
-        || removes(cmd, "/var/cache/zypp")
+fn mounted(run: &Run) -> bool {
+    cache_mount(run.inst, "/var/cache/zypp")
 }
+
+const ZYPPER: CacheCleanup = CacheCleanup {
+    programs: &["zypper"],
+    value_flags: ZYPPER_VALUE_FLAGS,
+    downloads: ZYPPER_DOWNLOADS,
+    clean_args: "clean --all",
+    cleans: zypper_cleans,
+    mounted,
+};
 
 impl Rule for ZypperCleanMissing {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
@@ -60,34 +54,7 @@ impl Rule for ZypperCleanMissing {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for run in runs(ctx.model) {
-            if cache_mount(run.inst, "/var/cache/zypp") {
-                continue;
-            }
-            let mut found = Vec::new();
-            for (i, cmd) in run.script.commands.iter().enumerate() {
-                let Some((_, sub)) = program_subcommand(cmd, &["zypper"], ZYPPER_VALUE_FLAGS)
-                else {
-                    continue;
-                };
-                if DOWNLOADS.contains(&sub) && !cleaned_after(&run, i, cleans) {
-                    found.push(Diagnostic::new(
-                        cmd.span.clone(),
-                        format!("`zypper {sub}` leaves its cache in the image; add `zypper clean --all` at the end of this RUN"),
-                    ));
-                }
-            }
-            // One fix per RUN: the appended clean covers every install before it.
-            if let (Some(last), Some(edit)) = (
-                found.last_mut(),
-                append_to_run(&run, " && zypper clean --all"),
-            ) {
-                *last = last
-                    .clone()
-                    .with_fix("append zypper clean --all", vec![edit]);
-            }
-            out.extend(found);
-        }
+        report_clean_missing(ctx, &ZYPPER, out);
     }
 }
 

@@ -1,6 +1,4 @@
-use super::common_b::{
-    ZYPPER_VALUE_FLAGS, has_any_flag, operands_after, program_subcommand, report_unpinned,
-};
+use super::common_b::{ZYPPER_VALUE_FLAGS, has_any_flag, install_operands, report_unpinned};
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -47,15 +45,14 @@ impl Rule for ZypperVersionNotPinned {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for (idx, cmd) in ctx.commands() {
-            let Some((_, sub @ ("install" | "in"))) =
-                program_subcommand(cmd, &["zypper"], ZYPPER_VALUE_FLAGS)
+            let Some((_, packages)) =
+                install_operands(cmd, &["zypper"], ZYPPER_VALUE_FLAGS, &["install", "in"])
             else {
                 continue;
             };
             if has_any_flag(cmd, &["t", "type"]) {
                 continue;
             }
-            let packages = operands_after(cmd, ZYPPER_VALUE_FLAGS, &[sub]);
             report_unpinned(
                 ctx.model,
                 idx,

@@ -1,6 +1,4 @@
-use super::common_b::{
-    RPM_PROMPTING, RPM_VALUE_FLAGS, insert_after, program_subcommand, rpm_assumes_yes,
-};
+use super::common_b::report_rpm_missing_yes;
 use super::{Ctx, Diagnostic, Rule};
 
 declare_rule! {
@@ -38,26 +36,7 @@ impl Rule for DnfMissingYes {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (_, cmd) in ctx.commands() {
-            let Some((i, sub)) = program_subcommand(cmd, &["dnf", "microdnf"], RPM_VALUE_FLAGS)
-            else {
-                continue;
-            };
-            if !RPM_PROMPTING.contains(&sub) || rpm_assumes_yes(cmd) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                cmd.span.clone(),
-                format!(
-                    "`{} {sub}` without `-y` aborts at the confirmation prompt",
-                    cmd.program()
-                ),
-            );
-            if let Some(edit) = insert_after(cmd, i, "-y") {
-                d = d.with_fix("add -y", vec![edit]);
-            }
-            out.push(d);
-        }
+        report_rpm_missing_yes(ctx, &["dnf", "microdnf"], out);
     }
 }
 

@@ -1,9 +1,7 @@
 use super::common_b::{
-    RPM_VALUE_FLAGS, Run, append_to_run, cache_mount, cleaned_after, is_clean_all,
-    program_subcommand, removes, runs,
+    CacheCleanup, DNF_CACHES, RPM_VALUE_FLAGS, Run, cache_mount, dnf_cleans, report_clean_missing,
 };
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::Command;
 
 declare_rule! {
     /// ## What it does
@@ -52,16 +50,19 @@ const DOWNLOADS: &[&str] = &[
     "distro-sync",
 ];
 
-const CACHES: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
-
-fn cleans(cmd: &Command) -> bool {
-    is_clean_all(cmd, &["dnf", "microdnf", "yum"], RPM_VALUE_FLAGS)
-        || CACHES.iter().any(|dir| removes(cmd, dir))
-}
-
 fn mounted(run: &Run) -> bool {
-    CACHES.iter().any(|dir| cache_mount(run.inst, dir)) || cache_mount(run.inst, ".cache/libdnf5")
+    DNF_CACHES.iter().any(|dir| cache_mount(run.inst, dir))
+        || cache_mount(run.inst, ".cache/libdnf5")
 }
+
+const DNF: CacheCleanup = CacheCleanup {
+    programs: &["dnf", "microdnf"],
+    value_flags: RPM_VALUE_FLAGS,
+    downloads: DOWNLOADS,
+    clean_args: "clean all",
+    cleans: dnf_cleans,
+    mounted,
+};
 
 impl Rule for DnfCleanMissing {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
@@ -69,37 +70,7 @@ impl Rule for DnfCleanMissing {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for run in runs(ctx.model) {
-            if mounted(&run) {
-                continue;
-            }
-            let mut found = Vec::new();
-            for (i, cmd) in run.script.commands.iter().enumerate() {
-                let Some((_, sub)) = program_subcommand(cmd, &["dnf", "microdnf"], RPM_VALUE_FLAGS)
-                else {
-                    continue;
-                };
-                if DOWNLOADS.contains(&sub) && !cleaned_after(&run, i, cleans) {
-                    let program = cmd.program();
-                    found.push((
-                        program,
-                        Diagnostic::new(
-                            cmd.span.clone(),
-                            format!("`{program} {sub}` leaves its cache in the image; add `{program} clean all` at the end of this RUN"),
-                        ),
-                    ));
-                }
-            }
-            // One fix per RUN: the appended clean covers every install before it.
-            if let Some((program, last)) = found.last_mut()
-                && let Some(edit) = append_to_run(&run, &format!(" && {program} clean all"))
-            {
-                *last = last
-                    .clone()
-                    .with_fix(format!("append {program} clean all"), vec![edit]);
-            }
-            out.extend(found.into_iter().map(|(_, d)| d));
-        }
+        report_clean_missing(ctx, &DNF, out);
     }
 }
 

@@ -1,5 +1,5 @@
+use super::common_c::copy_from_flags;
 use super::{Ctx, Diagnostic, Rule};
-use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -43,54 +43,46 @@ impl Rule for CopyFromUnknownStage {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
-        for (idx, inst) in ctx.instructions() {
-            if inst.kind != Kind::Copy {
+        for (current, flag, value) in copy_from_flags(ctx) {
+            if value.is_empty() {
                 continue;
             }
-            let Some(current) = model.info[idx].stage else {
-                continue;
-            };
-            for flag in inst.flags_named("from") {
-                let Some(value) = flag.value.as_deref().filter(|v| !v.is_empty()) else {
-                    continue;
-                };
-                let lower = value.to_ascii_lowercase();
-                let by_name = model
-                    .stages
-                    .iter()
-                    .position(|s| s.name.as_deref() == Some(lower.as_str()));
-                let message = if value.contains('$') {
-                    Some(format!(
-                        "`--from={value}`: BuildKit does not expand variables in --from; declare a stage `FROM {value} AS …` and copy from it"
-                    ))
-                } else if let Some(s) = by_name {
-                    (s > current).then(|| {
+            let lower = value.to_ascii_lowercase();
+            let by_name = model
+                .stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(lower.as_str()));
+            let message = if value.contains('$') {
+                Some(format!(
+                    "`--from={value}`: BuildKit does not expand variables in --from; declare a stage `FROM {value} AS …` and copy from it"
+                ))
+            } else if let Some(s) = by_name {
+                (s > current).then(|| {
+                    format!(
+                        "`--from={value}` names a stage defined later in the file; move that stage before this one"
+                    )
+                })
+            } else if value.bytes().all(|b| b.is_ascii_digit()) {
+                let index: usize = value.parse().unwrap_or(usize::MAX);
+                (index > current).then(|| {
+                    if index < model.stages.len() {
                         format!(
-                            "`--from={value}` names a stage defined later in the file; move that stage before this one"
+                            "`--from={value}` is a later stage; only earlier stages (0 to {}) can be copied from",
+                            current.saturating_sub(1)
                         )
-                    })
-                } else if value.bytes().all(|b| b.is_ascii_digit()) {
-                    let index: usize = value.parse().unwrap_or(usize::MAX);
-                    (index > current).then(|| {
-                        if index < model.stages.len() {
-                            format!(
-                                "`--from={value}` is a later stage; only earlier stages (0 to {}) can be copied from",
-                                current.saturating_sub(1)
-                            )
-                        } else {
-                            format!("`--from={value}`: there is no stage {value}")
-                        }
-                    })
-                } else if value.contains(':') {
-                    None
-                } else {
-                    Some(format!(
-                        "`--from={value}` is not a stage of this file; if it is an image, it has no tag and resolves to `{value}:latest`"
-                    ))
-                };
-                if let Some(message) = message {
-                    out.push(Diagnostic::new(flag.span.clone(), message));
-                }
+                    } else {
+                        format!("`--from={value}`: there is no stage {value}")
+                    }
+                })
+            } else if value.contains(':') {
+                None
+            } else {
+                Some(format!(
+                    "`--from={value}` is not a stage of this file; if it is an image, it has no tag and resolves to `{value}:latest`"
+                ))
+            };
+            if let Some(message) = message {
+                out.push(Diagnostic::new(flag.span.clone(), message));
             }
         }
     }

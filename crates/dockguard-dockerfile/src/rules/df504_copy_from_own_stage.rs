@@ -1,5 +1,5 @@
+use super::common_c::copy_from_flags;
 use super::{Ctx, Diagnostic, Rule};
-use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -34,32 +34,19 @@ impl Rule for CopyFromOwnStage {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        let model = ctx.model;
-        for (idx, inst) in ctx.instructions() {
-            if inst.kind != Kind::Copy {
-                continue;
-            }
-            let Some(current) = model.info[idx].stage else {
-                continue;
-            };
-            let stage = &model.stages[current];
-            for flag in inst.flags_named("from") {
-                let Some(value) = flag.value.as_deref() else {
-                    continue;
-                };
-                let own_name = stage
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(value));
-                let own_index = value.parse::<usize>().ok() == Some(current);
-                if own_name || own_index {
-                    out.push(Diagnostic::new(
-                        flag.span.clone(),
-                        format!(
-                            "`--from={value}` is the stage this COPY is in; a stage cannot copy from itself"
-                        ),
-                    ));
-                }
+        for (current, flag, value) in copy_from_flags(ctx) {
+            let own_name = ctx.model.stages[current]
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(value));
+            let own_index = value.parse::<usize>().ok() == Some(current);
+            if own_name || own_index {
+                out.push(Diagnostic::new(
+                    flag.span.clone(),
+                    format!(
+                        "`--from={value}` is the stage this COPY is in; a stage cannot copy from itself"
+                    ),
+                ));
             }
         }
     }

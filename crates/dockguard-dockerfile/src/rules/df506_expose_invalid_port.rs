@@ -1,5 +1,5 @@
+use super::common_c::{expose_specs, split_port};
 use super::{Ctx, Diagnostic, Rule};
-use crate::syntax::{Args, Kind};
 
 declare_rule! {
     /// ## What it does
@@ -28,30 +28,6 @@ declare_rule! {
         severity: Medium,
         summary: "EXPOSE with an invalid port, protocol or host mapping",
         references: [Hadolint "DL3011", Trivy "DS-0008", Buildkit "ExposeInvalidFormat"],
-    }
-}
-
-/// One expanded EXPOSE entry, split like BuildKit's `parsePort`.
-pub(crate) struct PortSpec<'a> {
-    /// `ip:host:` or `host:` part, when present.
-    pub mapping: Option<&'a str>,
-    pub ports: &'a str,
-    pub proto: Option<&'a str>,
-}
-
-pub(crate) fn split_port(spec: &str) -> PortSpec<'_> {
-    let (mapping, container) = match spec.rfind(':') {
-        Some(i) => (Some(&spec[..i]), &spec[i + 1..]),
-        None => (None, spec),
-    };
-    let (ports, proto) = match container.split_once('/') {
-        Some((p, proto)) => (p, Some(proto)),
-        None => (container, None),
-    };
-    PortSpec {
-        mapping,
-        ports,
-        proto,
     }
 }
 
@@ -108,20 +84,9 @@ impl Rule for ExposeInvalidPort {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (idx, inst) in ctx.effective_instructions() {
-            let (Kind::Expose, Args::Words(words)) = (inst.kind, &inst.args) else {
-                continue;
-            };
-            for word in words {
-                let e = ctx.model.expand(idx, &word.raw);
-                if !e.is_resolved() {
-                    continue;
-                }
-                for spec in e.value.split_whitespace() {
-                    if let Some(message) = port_problem(spec) {
-                        out.push(Diagnostic::new(word.span.clone(), message));
-                    }
-                }
+        for (word, spec) in expose_specs(ctx) {
+            if let Some(message) = port_problem(&spec) {
+                out.push(Diagnostic::new(word.span.clone(), message));
             }
         }
     }

@@ -1,7 +1,5 @@
-use super::common_c::sub_span;
-use super::df506_expose_invalid_port::split_port;
+use super::common_c::{expose_specs, split_port, sub_span};
 use super::{Ctx, Diagnostic, Rule};
-use crate::syntax::{Args, Kind};
 use dockguard_core::Edit;
 
 declare_rule! {
@@ -36,40 +34,29 @@ impl Rule for ExposeProtoCasing {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (idx, inst) in ctx.effective_instructions() {
-            let (Kind::Expose, Args::Words(words)) = (inst.kind, &inst.args) else {
+        for (word, spec) in expose_specs(ctx) {
+            let Some(proto) = split_port(&spec).proto else {
                 continue;
             };
-            for word in words {
-                let e = ctx.model.expand(idx, &word.raw);
-                if !e.is_resolved() {
-                    continue;
-                }
-                for spec in e.value.split_whitespace() {
-                    let Some(proto) = split_port(spec).proto else {
-                        continue;
-                    };
-                    let lower = proto.to_ascii_lowercase();
-                    if lower == proto || !matches!(lower.as_str(), "tcp" | "udp" | "sctp") {
-                        continue;
-                    }
-                    let mut d = Diagnostic::new(
-                        word.span.clone(),
-                        format!("protocol `{proto}` in `EXPOSE {spec}` should be `{lower}`"),
-                    );
-                    // Fixable when the protocol is written literally at the end of the word.
-                    if let Some(slash) = word.raw.rfind('/')
-                        && word.raw[slash + 1..] == *proto
-                    {
-                        let edit = Edit {
-                            span: sub_span(word, slash + 1..word.raw.len(), ctx.text()),
-                            replacement: lower.clone(),
-                        };
-                        d = d.with_fix(format!("write `/{lower}`"), vec![edit]);
-                    }
-                    out.push(d);
-                }
+            let lower = proto.to_ascii_lowercase();
+            if lower == proto || !matches!(lower.as_str(), "tcp" | "udp" | "sctp") {
+                continue;
             }
+            let mut d = Diagnostic::new(
+                word.span.clone(),
+                format!("protocol `{proto}` in `EXPOSE {spec}` should be `{lower}`"),
+            );
+            // Fixable when the protocol is written literally at the end of the word.
+            if let Some(slash) = word.raw.rfind('/')
+                && word.raw[slash + 1..] == *proto
+            {
+                let edit = Edit {
+                    span: sub_span(word, slash + 1..word.raw.len(), ctx.text()),
+                    replacement: lower.clone(),
+                };
+                d = d.with_fix(format!("write `/{lower}`"), vec![edit]);
+            }
+            out.push(d);
         }
     }
 }

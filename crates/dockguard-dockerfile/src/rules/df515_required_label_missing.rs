@@ -101,13 +101,7 @@ mod tests {
     }
 
     fn lines(text: &str) -> Vec<u32> {
-        let df = crate::syntax::parse(text);
-        let mut l: Vec<u32> = testing::run_with(&RequiredLabelMissing, text, &config())
-            .iter()
-            .map(|d| df.line_of(d.span.start))
-            .collect();
-        l.sort_unstable();
-        l
+        testing::lines_with(&RequiredLabelMissing, text, &config())
     }
 
     #[test]

@@ -28,8 +28,13 @@ pub fn run_with(rule: &dyn Rule, text: &str, config: &Config) -> Vec<Diagnostic>
 
 /// Lines (1-based) reported by the rule.
 pub fn lines(rule: &dyn Rule, text: &str) -> Vec<u32> {
+    lines_with(rule, text, &Config::default())
+}
+
+/// Lines (1-based) reported by the rule under `config`, sorted.
+pub fn lines_with(rule: &dyn Rule, text: &str, config: &Config) -> Vec<u32> {
     let df = parse(text);
-    let mut lines: Vec<u32> = run(rule, text)
+    let mut lines: Vec<u32> = run_with(rule, text, config)
         .iter()
         .map(|d| df.line_of(d.span.start))
         .collect();
