@@ -26,6 +26,24 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// Runs `dockguard` in `dir` (arguments should ask for JSON); returns the exit code and report.
+fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = dockguard().current_dir(dir).args(args).output().unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), json)
+}
+
+/// The codes of a JSON report's findings.
+fn codes_of(json: &serde_json::Value) -> Vec<&str> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn lint_reports_and_exits_one() {
     let dir = project(&[("Dockerfile", BAD)]);
@@ -75,20 +93,10 @@ fn fail_on_threshold_controls_exit_code() {
 #[test]
 fn json_output_is_versioned_and_valid() {
     let dir = project(&[("Dockerfile", BAD)]);
-    let out = dockguard()
-        .current_dir(dir.path())
-        .args(["lint", "-f", "json", "Dockerfile"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json) = lint_json(dir.path(), &["lint", "-f", "json", "Dockerfile"]);
+    assert_eq!(code, Some(1));
     assert_eq!(json["version"], "1");
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = codes_of(&json);
     assert!(
         codes.contains(&"DF101") && codes.contains(&"DF402") && codes.contains(&"DF500"),
         "{codes:?}"
@@ -154,12 +162,7 @@ fn directories_are_walked_respecting_gitignore() {
         (".gitignore", "ignored/\n"),
         ("notes.txt", "FROM nothing"),
     ]);
-    let out = dockguard()
-        .current_dir(dir.path())
-        .args(["lint", "-f", "json", "."])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, json) = lint_json(dir.path(), &["lint", "-f", "json", "."]);
     assert_eq!(json["files_scanned"], 3);
     let mut files: Vec<&str> = json["findings"]
         .as_array()
@@ -285,18 +288,8 @@ fn fix_rewrites_in_place_and_diff_only_previews() {
 fn pragmas_and_config_ignores() {
     let text = "# hadolint global ignore=DL3006\nFROM debian\n# dockguard ignore=DF500 -- legacy entrypoint\nCMD nginx\nUSER app\n";
     let dir = project(&[("svc/Dockerfile", text), ("legacy/Dockerfile", BAD)]);
-    let out = dockguard()
-        .current_dir(dir.path())
-        .args(["lint", "-f", "json", "svc/Dockerfile"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let (_, json) = lint_json(dir.path(), &["lint", "-f", "json", "svc/Dockerfile"]);
+    let codes = codes_of(&json);
     assert!(
         !codes.contains(&"DF101") && !codes.contains(&"DF500") && !codes.contains(&"DF001"),
         "{codes:?}"
@@ -306,18 +299,8 @@ fn pragmas_and_config_ignores() {
         "[[ignore]]\npaths = [\"legacy/**\"]\nrules = [\"DF101\"]\n",
     )
     .unwrap();
-    let out = dockguard()
-        .current_dir(dir.path())
-        .args(["lint", "-f", "json", "legacy"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let (_, json) = lint_json(dir.path(), &["lint", "-f", "json", "legacy"]);
+    let codes = codes_of(&json);
     assert!(
         !codes.contains(&"DF101") && codes.contains(&"DF500"),
         "{codes:?}"
