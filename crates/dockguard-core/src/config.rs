@@ -119,7 +119,8 @@ impl PathIgnore {
 #[derive(Debug, Clone)]
 pub struct CodeRef {
     pub code: String,
-    pub origin: Option<ConfigError>,
+    /// Where it was written (its message is empty).
+    pub origin: ConfigError,
 }
 
 /// The merged configuration every analyser and the CLI read.
@@ -173,7 +174,7 @@ impl Config {
                     let code = code.into_inner().to_ascii_uppercase();
                     self.mentioned_codes.push(CodeRef {
                         code: code.clone(),
-                        origin: Some(origin),
+                        origin,
                     });
                     self.rule_choices.insert(code, enabled);
                 }
@@ -187,7 +188,7 @@ impl Config {
                 let code = code.to_ascii_uppercase();
                 self.mentioned_codes.push(CodeRef {
                     code: code.clone(),
-                    origin: Some(origin),
+                    origin,
                 });
                 self.severity_overrides.insert(code, parsed);
             }
@@ -200,7 +201,7 @@ impl Config {
                 let code = code.into_inner().to_ascii_uppercase();
                 self.mentioned_codes.push(CodeRef {
                     code: code.clone(),
-                    origin: Some(origin),
+                    origin,
                 });
                 rules.insert(code);
             }
@@ -238,8 +239,10 @@ impl Config {
         Ok(())
     }
 
-    /// Reads and merges a file from disk.
+    /// Reads and merges a file from disk. The path is made absolute so per-path ignores compare
+    /// with the absolute paths of scanned files whatever the working directory.
     pub fn merge_path(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: 1,

@@ -290,45 +290,25 @@ fn display_name(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-/// Fixes a file in place (atomically: temp file + rename) and returns the new text.
+/// Fixes a file in place (atomically: temp file in the same folder, then rename) and returns
+/// the new text.
 fn fix_file(path: &Path, name: &str, text: String, config: &Config) -> Result<String, String> {
     let (fixed, applied) = dockguard_dockerfile::fix_all(name, &text, config, 10);
     if applied == 0 || fixed == text {
         return Ok(text);
     }
+    let cannot = |e: &dyn std::fmt::Display| format!("{name}: cannot write the fixed file: {e}");
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile_in(dir).map_err(|e| format!("{name}: cannot write fix: {e}"))?;
-    tmp.1
-        .write_all(fixed.as_bytes())
-        .map_err(|e| format!("{name}: cannot write fix: {e}"))?;
-    drop(tmp.1);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dockguard-fix-")
+        .tempfile_in(dir)
+        .map_err(|e| cannot(&e))?;
+    tmp.write_all(fixed.as_bytes()).map_err(|e| cannot(&e))?;
     if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp.0, meta.permissions());
+        let _ = tmp.as_file().set_permissions(meta.permissions());
     }
-    std::fs::rename(&tmp.0, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp.0);
-        format!("{name}: cannot replace file with fixed version: {e}")
-    })?;
+    tmp.persist(path).map_err(|e| cannot(&e.error))?;
     Ok(fixed)
-}
-
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    for attempt in 0..100u32 {
-        let candidate = dir.join(format!(
-            ".dockguard-fix-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(f) => return Ok((candidate, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("no free temporary file name"))
 }
 
 fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {

@@ -33,15 +33,7 @@ pub fn load(args: &ConfigArgs, scanned: &Path) -> Result<Config> {
     }
     for code_ref in &config.mentioned_codes {
         if !known_code(&code_ref.code) {
-            let mut err = code_ref
-                .origin
-                .clone()
-                .unwrap_or_else(|| dockguard_core::ConfigError {
-                    path: "<config>".into(),
-                    line: 1,
-                    column: 1,
-                    message: String::new(),
-                });
+            let mut err = code_ref.origin.clone();
             err.message = format!("unknown rule code `{}`", code_ref.code);
             return Err(err.into());
         }

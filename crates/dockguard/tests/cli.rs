@@ -506,3 +506,23 @@ fn user_config_is_merged_under_project_config() {
     let (_, codes) = run(&["lint", "-f", "json", "--no-config", "Dockerfile"]);
     assert!(codes.contains(&"DF500".to_string()));
 }
+
+#[test]
+fn explicit_relative_config_applies_its_path_ignores() {
+    let dir = project(&[
+        ("legacy/Dockerfile", BAD),
+        (
+            "custom.toml",
+            "[[ignore]]\npaths = [\"legacy/**\"]\nrules = [\"DF101\"]\n",
+        ),
+    ]);
+    let (_, json) = lint_json(
+        dir.path(),
+        &["lint", "-f", "json", "--config", "custom.toml", "legacy"],
+    );
+    let codes = codes_of(&json);
+    assert!(
+        !codes.contains(&"DF101") && codes.contains(&"DF500"),
+        "{codes:?}"
+    );
+}

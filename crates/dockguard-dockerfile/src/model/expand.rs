@@ -202,41 +202,52 @@ impl Lexer<'_> {
             return String::new();
         }
         let result = match c {
-            ':' => {
-                let Some(op) = self.peek() else {
-                    self.out.errors.push("bad substitution".into());
-                    self.depth -= 1;
-                    return String::new();
+            ':' | '-' | '+' | '?' => {
+                // `${v:-w}` tests "set and non-empty", `${v-w}` only "set".
+                let colon = c == ':';
+                let op = if colon {
+                    let Some(op) = self.peek() else {
+                        self.out.errors.push("bad substitution".into());
+                        self.depth -= 1;
+                        return String::new();
+                    };
+                    self.pos += 1;
+                    op
+                } else {
+                    c
                 };
-                self.pos += 1;
                 let word = self.word(&['}']);
-                let current = self.value_if_set(&name);
-                let set_non_empty = current.as_deref().is_some_and(|v| !v.is_empty());
+                let (present, current) = if colon {
+                    let current = self.value_if_set(&name);
+                    (current.as_deref().is_some_and(|v| !v.is_empty()), current)
+                } else {
+                    let set = self.is_set(&name);
+                    (set, if set { self.lookup(&name) } else { None })
+                };
                 match op {
                     '-' => {
-                        if set_non_empty {
+                        if present {
                             current.unwrap_or_default()
                         } else {
                             word
                         }
                     }
                     '+' => {
-                        if set_non_empty {
+                        if present {
                             word
                         } else {
                             String::new()
                         }
                     }
                     '?' => {
-                        if !set_non_empty && self.is_known_or_undefined(&name) {
-                            self.out.errors.push(format!(
-                                "{name}: {}",
-                                if word.is_empty() {
-                                    "is not allowed to be unset"
-                                } else {
-                                    &word
-                                }
-                            ));
+                        // A `${v:?}` on an ARG without default is only known at build time.
+                        if !present && (!colon || self.is_known_or_undefined(&name)) {
+                            let why = if word.is_empty() {
+                                "is not allowed to be unset"
+                            } else {
+                                &word
+                            };
+                            self.out.errors.push(format!("{name}: {why}"));
                         }
                         current.unwrap_or_default()
                     }
@@ -245,40 +256,6 @@ impl Lexer<'_> {
                             .errors
                             .push(format!("unsupported modifier (:{other}) in substitution"));
                         String::new()
-                    }
-                }
-            }
-            '-' | '+' | '?' => {
-                let word = self.word(&['}']);
-                let set = self.is_set(&name);
-                let current = if set { self.lookup(&name) } else { None };
-                match c {
-                    '-' => {
-                        if set {
-                            current.unwrap_or_default()
-                        } else {
-                            word
-                        }
-                    }
-                    '+' => {
-                        if set {
-                            word
-                        } else {
-                            String::new()
-                        }
-                    }
-                    _ => {
-                        if !set {
-                            self.out.errors.push(format!(
-                                "{name}: {}",
-                                if word.is_empty() {
-                                    "is not allowed to be unset"
-                                } else {
-                                    &word
-                                }
-                            ));
-                        }
-                        current.unwrap_or_default()
                     }
                 }
             }
