@@ -199,35 +199,26 @@ trait PositionMap {
     fn map(&self, char_index: usize) -> usize;
 }
 
-struct TextMap<'a> {
-    text: &'a Text,
+/// brush-parser counts characters; this maps them to bytes of the script's source, then to
+/// the file with `to_file`.
+struct CharMap<F: Fn(usize) -> usize> {
     char_to_byte: Vec<usize>,
+    to_file: F,
 }
 
-impl PositionMap for TextMap<'_> {
-    fn map(&self, char_index: usize) -> usize {
-        let byte = self
-            .char_to_byte
-            .get(char_index)
-            .copied()
-            .unwrap_or(self.text.value.len());
-        self.text.span(byte..byte).start
+impl<F: Fn(usize) -> usize> CharMap<F> {
+    fn new(source: &str, to_file: F) -> Self {
+        CharMap {
+            char_to_byte: char_to_byte(source),
+            to_file,
+        }
     }
 }
 
-struct HeredocMap<'a> {
-    heredoc: &'a Heredoc,
-    char_to_byte: Vec<usize>,
-}
-
-impl PositionMap for HeredocMap<'_> {
+impl<F: Fn(usize) -> usize> PositionMap for CharMap<F> {
     fn map(&self, char_index: usize) -> usize {
-        let byte = self
-            .char_to_byte
-            .get(char_index)
-            .copied()
-            .unwrap_or(self.heredoc.body.len());
-        self.heredoc.map(byte)
+        let end = self.char_to_byte.last().copied().unwrap_or(0);
+        (self.to_file)(self.char_to_byte.get(char_index).copied().unwrap_or(end))
     }
 }
 
@@ -260,10 +251,7 @@ pub fn parse_command_line(text: &Text, heredocs: &[Heredoc]) -> Script {
         script.push_str(&h.name);
     }
     script.push('\n');
-    let map = TextMap {
-        text,
-        char_to_byte: char_to_byte(&text.value),
-    };
+    let map = CharMap::new(&text.value, |byte| text.span(byte..byte).start);
     let limit = text.value.chars().count();
     parse_with(&script, &map, limit)
 }
@@ -331,10 +319,7 @@ pub fn parse_exec(words: &[Word]) -> Script {
 
 /// Parses a heredoc body as a shell script.
 pub fn parse_heredoc(heredoc: &Heredoc) -> Script {
-    let map = HeredocMap {
-        heredoc,
-        char_to_byte: char_to_byte(&heredoc.body),
-    };
+    let map = CharMap::new(&heredoc.body, |byte| heredoc.map(byte));
     parse_with(&heredoc.body, &map, usize::MAX)
 }
 
