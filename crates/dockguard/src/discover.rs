@@ -19,12 +19,11 @@ pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error>
         .hidden(false)
         .git_ignore(true)
         .require_git(false)
+        // Hidden folders are walked (`.devcontainer/Dockerfile`), but never a `.git` folder.
+        .filter_entry(|e| e.file_name() != ".git")
         .build();
     for entry in walker {
         let entry = entry?;
-        if entry.path().components().any(|c| c.as_os_str() == ".git") {
-            continue;
-        }
         let is_file = entry.file_type().is_some_and(|t| t.is_file());
         let named = entry.file_name().to_str().is_some_and(is_dockerfile_name);
         if is_file && named {
@@ -77,11 +76,15 @@ mod tests {
         std::fs::create_dir_all(root.join("svc/api")).unwrap();
         std::fs::create_dir_all(root.join("build")).unwrap();
         std::fs::create_dir_all(root.join("vendor/x")).unwrap();
+        std::fs::create_dir_all(root.join(".git/modules")).unwrap();
+        std::fs::create_dir_all(root.join(".devcontainer")).unwrap();
         for f in [
             "Dockerfile",
             "svc/api/api.Dockerfile",
             "build/Dockerfile",
             "vendor/x/Containerfile",
+            ".git/modules/Dockerfile",
+            ".devcontainer/Dockerfile",
             "svc/README.md",
         ] {
             std::fs::write(root.join(f), "FROM a\n").unwrap();
@@ -96,6 +99,13 @@ mod tests {
             .iter()
             .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(found, ["Dockerfile", "svc/api/api.Dockerfile"]);
+        assert_eq!(
+            found,
+            [
+                ".devcontainer/Dockerfile",
+                "Dockerfile",
+                "svc/api/api.Dockerfile"
+            ]
+        );
     }
 }
