@@ -78,6 +78,9 @@ pub enum RefKind {
     Shellcheck,
     /// Dockle checkpoint, e.g. `CIS-DI-0001`.
     Dockle,
+    /// Kubernetes Pod Security Standards control, `baseline` or `restricted` level, e.g.
+    /// `baseline:host-namespaces`.
+    Pss,
     /// A documentation page.
     Url,
 }
@@ -93,6 +96,7 @@ impl RefKind {
             RefKind::Checkov => "checkov",
             RefKind::Shellcheck => "shellcheck",
             RefKind::Dockle => "dockle",
+            RefKind::Pss => "pss",
             RefKind::Url => "url",
         }
     }
@@ -118,6 +122,7 @@ impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             RefKind::Cis => write!(f, "CIS {}", self.id),
+            RefKind::Pss => write!(f, "PSS {}", self.id),
             _ => f.write_str(&self.id),
         }
     }

@@ -74,7 +74,7 @@ use std::ops::Range;
 pub const JSON_SCHEMA_VERSION: &str = "1";
 
 /// Every reference kind, in the order the schema lists them.
-const REF_KINDS: [RefKind; 9] = [
+const REF_KINDS: [RefKind; 10] = [
     RefKind::Cis,
     RefKind::Cwe,
     RefKind::Hadolint,
@@ -83,6 +83,7 @@ const REF_KINDS: [RefKind; 9] = [
     RefKind::Checkov,
     RefKind::Shellcheck,
     RefKind::Dockle,
+    RefKind::Pss,
     RefKind::Url,
 ];
 
@@ -476,6 +477,7 @@ mod tests {
                 | RefKind::Checkov
                 | RefKind::Shellcheck
                 | RefKind::Dockle
+                | RefKind::Pss
                 | RefKind::Url => REF_KINDS.contains(&kind),
             }
         }
