@@ -487,7 +487,7 @@ mod tests {
         let schema = json_schema();
         let kinds = &schema["$defs"]["finding"]["properties"]["references"]["items"]["properties"]
             ["kind"]["enum"];
-        assert_eq!(kinds.as_array().unwrap().len(), 9);
+        assert_eq!(kinds.as_array().unwrap().len(), REF_KINDS.len());
     }
 
     #[test]
