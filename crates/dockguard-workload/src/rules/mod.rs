@@ -6,9 +6,16 @@
 //! namespaces (steps 4, 5), `WL3xx` secrets (step 10), `WL4xx` images (step 2), `WL5xx` host
 //! mounts, devices and ports, `WL6xx` security profiles and hardening (step 7).
 
+pub mod helpers;
 pub mod registry;
 #[cfg(test)]
 pub mod testing;
+
+// One module per rule, in code order within each region.
+// region WL1xx WL5xx (batch N)
+// endregion
+// region WL2xx WL3xx WL4xx WL6xx (batch S)
+// endregion
 
 use crate::check::HostFacts;
 use crate::model::{ContainerSettings, Workload};

@@ -1,0 +1,1 @@
+//! Small predicates shared by several workload rules.
