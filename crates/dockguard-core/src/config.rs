@@ -139,6 +139,8 @@ pub struct Config {
     pub mentioned_codes: Vec<CodeRef>,
     /// The files that were merged, weakest first.
     pub sources: Vec<PathBuf>,
+    /// When set (a `--profile`), only these codes run, unless a rule is enabled explicitly.
+    pub only_codes: Option<BTreeSet<String>>,
 }
 
 impl Config {
@@ -254,10 +256,13 @@ impl Config {
 
     /// Whether a rule runs, given its default.
     pub fn is_enabled(&self, code: &str, default_enabled: bool) -> bool {
-        self.rule_choices
-            .get(code)
-            .copied()
-            .unwrap_or(default_enabled)
+        if let Some(choice) = self.rule_choices.get(code) {
+            return *choice;
+        }
+        match &self.only_codes {
+            Some(only) => only.contains(code),
+            None => default_enabled,
+        }
     }
 
     /// Whether a finding of `code` in `file` is dropped by a per-path ignore.

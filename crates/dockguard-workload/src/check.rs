@@ -99,7 +99,9 @@ pub fn check(workload: &Workload, config: &Config, host: Option<&HostFacts>) -> 
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
         for d in out {
-            if config.is_path_ignored(Path::new(&d.loc.file), meta.code) {
+            let file =
+                std::path::absolute(&d.loc.file).unwrap_or_else(|_| d.loc.file.clone().into());
+            if config.is_path_ignored(&file, meta.code) {
                 continue;
             }
             findings.push(Finding {
@@ -146,7 +148,11 @@ pub fn classify(file_name: &str, path_hint: &str, text: &str) -> Option<FileKind
         return Some(FileKind::Compose);
     }
     if is_yaml {
-        if has_top_level_key(text, "apiVersion") && has_top_level_key(text, "kind") {
+        // Helm and other templates (`{{ … }}`) are not YAML until rendered.
+        if has_top_level_key(text, "apiVersion")
+            && has_top_level_key(text, "kind")
+            && !text.contains("{{")
+        {
             return Some(FileKind::Kubernetes);
         }
         if has_top_level_key(text, "services") {

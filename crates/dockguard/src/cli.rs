@@ -91,6 +91,10 @@ pub struct ConfigArgs {
     /// Make inline ignore pragmas inert.
     #[arg(long)]
     pub disable_ignore_pragmas: bool,
+    /// Run only the rules of a profile: Kubernetes Pod Security Standards (pss-baseline,
+    /// pss-restricted) or the CIS Docker Benchmark (cis). `--enable` still adds rules.
+    #[arg(long, value_enum)]
+    pub profile: Option<crate::registry::Profile>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -1,4 +1,7 @@
-//! Finding Dockerfiles: explicit files always, directories walked with `.gitignore` respected.
+//! Finding files to check: explicit files always, directories walked with `.gitignore`
+//! respected. The walk keeps Dockerfiles and every file that may describe a workload (YAML,
+//! shell scripts, Makefiles, executable scripts); which of those really do is decided from
+//! their content when they are read.
 
 use dockguard_core::Config;
 use std::path::{Path, PathBuf};
@@ -12,7 +15,27 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || lower.starts_with("containerfile")
 }
 
-/// Files to lint under `root` (sorted for stable output).
+/// Whether a file may describe a workload (compose, Kubernetes, workflow, script, Makefile).
+pub fn is_workload_candidate(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".yml", ".yaml", ".sh", ".bash", ".mk"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        || lower == "makefile"
+        || lower == "gnumakefile"
+}
+
+/// An extension-less executable (`bin/deploy`) may be a shell script.
+fn is_executable_script(entry: &ignore::DirEntry) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let name = entry.file_name().to_string_lossy();
+    !name.contains('.')
+        && entry
+            .metadata()
+            .is_ok_and(|m| m.permissions().mode() & 0o111 != 0 && m.len() < 1024 * 1024)
+}
+
+/// Files to check under `root` (sorted for stable output).
 pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error> {
     let mut files = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
@@ -25,8 +48,11 @@ pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error>
     for entry in walker {
         let entry = entry?;
         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-        let named = entry.file_name().to_str().is_some_and(is_dockerfile_name);
-        if is_file && named {
+        let named = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| is_dockerfile_name(n) || is_workload_candidate(n));
+        if is_file && (named || is_executable_script(&entry)) {
             let absolute =
                 std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
             if !config.is_excluded(&absolute) {
@@ -86,6 +112,9 @@ mod tests {
             ".git/modules/Dockerfile",
             ".devcontainer/Dockerfile",
             "svc/README.md",
+            "svc/compose.yaml",
+            "svc/run.sh",
+            "Makefile",
         ] {
             std::fs::write(root.join(f), "FROM a\n").unwrap();
         }
@@ -104,7 +133,10 @@ mod tests {
             [
                 ".devcontainer/Dockerfile",
                 "Dockerfile",
-                "svc/api/api.Dockerfile"
+                "Makefile",
+                "svc/api/api.Dockerfile",
+                "svc/compose.yaml",
+                "svc/run.sh",
             ]
         );
     }

@@ -6,12 +6,7 @@ use dockguard_core::{RuleMeta, Step};
 use std::io::Write;
 use std::path::Path;
 
-pub fn all_rules() -> Vec<&'static RuleMeta> {
-    dockguard_dockerfile::rules::registry::RULES
-        .iter()
-        .map(|r| r.meta())
-        .collect()
-}
+pub use crate::registry::all_rules;
 
 /// The doc comment text with the one-space indent of `///` lines removed.
 pub fn doc_text(meta: &RuleMeta) -> String {
@@ -165,11 +160,10 @@ fn hadolint_mapping(rules: &[&RuleMeta]) -> String {
 }
 
 pub fn explain(code: &str) -> Result<i32> {
-    let Some(rule) = dockguard_dockerfile::rules::registry::by_code(code) else {
+    let Some(m) = crate::registry::by_code(code) else {
         eprintln!("dockguard: error: unknown rule code `{code}` (see `dockguard rules`)");
         return Ok(2);
     };
-    let m = rule.meta();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} {}", m.code, m.name)?;
     writeln!(

@@ -10,20 +10,56 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Dockerfiles larger than this are refused: no real one comes close, and it bounds memory.
+/// Files larger than this are refused: no real Dockerfile, compose file or manifest comes
+/// close, and it bounds memory.
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 pub const DEFAULT_FAIL_ON: Severity = Severity::Low;
 
 enum Input {
     Stdin,
-    File(PathBuf),
+    /// A file, and whether the user named it (named files are always checked; walked files
+    /// only when they turn out to be a Dockerfile or a workload description).
+    File(PathBuf, bool),
+}
+
+/// Which analyser a file goes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Analyser {
+    Dockerfile,
+    Workload(dockguard_workload::FileKind),
 }
 
 struct Outcome {
     name: String,
     text: String,
+    analyser: Analyser,
     findings: Vec<Finding>,
+}
+
+fn is_known_name(input: &Input) -> bool {
+    let Input::File(path, _) = input else {
+        return true;
+    };
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| discover::is_dockerfile_name(n) || discover::is_workload_candidate(n))
+}
+
+/// Picks the analyser: Dockerfile names first, then workload kinds by name and content; a
+/// named file that is neither is read as a Dockerfile.
+fn analyser_for(name: &str, text: &str, named: bool) -> Option<Analyser> {
+    let file_name = Path::new(name)
+        .file_name()
+        .map_or(name.to_string(), |n| n.to_string_lossy().into_owned());
+    if discover::is_dockerfile_name(&file_name) {
+        return Some(Analyser::Dockerfile);
+    }
+    match dockguard_workload::check::classify(&file_name, name, text) {
+        Some(kind) => Some(Analyser::Workload(kind)),
+        None if named => Some(Analyser::Dockerfile),
+        None => None,
+    }
 }
 
 /// What `lint` or `scan` decided, for the exit code.
@@ -110,14 +146,14 @@ fn run(
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
             match discover::walk(path, &config) {
-                Ok(files) => inputs.extend(files.into_iter().map(Input::File)),
+                Ok(files) => inputs.extend(files.into_iter().map(|f| Input::File(f, false))),
                 Err(e) => {
                     eprintln!("dockguard: error: {}: {e}", path.display());
                     input_errors += 1;
                 }
             }
         } else if path.exists() {
-            inputs.push(Input::File(path.clone()));
+            inputs.push(Input::File(path.clone(), true));
         } else {
             eprintln!(
                 "dockguard: error: {}: no such file or directory",
@@ -127,10 +163,30 @@ fn run(
         }
     }
 
-    let results: Vec<Result<Outcome, String>> = inputs
+    let results: Vec<Result<Option<Outcome>, String>> = inputs
         .par_iter()
         .map(|input| {
-            let (name, path, text) = read_input(input, stdin_name)?;
+            let named = !matches!(input, Input::File(_, false));
+            let (name, path, text) = match read_input(input, stdin_name) {
+                Ok(read) => read,
+                // A walked executable that is not text is not a script: not our business.
+                Err(_) if !named && !is_known_name(input) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let Some(analyser) = analyser_for(&name, &text, named) else {
+                return Ok(None);
+            };
+            if let Analyser::Workload(kind) = analyser {
+                let workload = dockguard_workload::load(&name, path.as_deref(), &text, kind)
+                    .map_err(|e| e.to_string())?;
+                let findings = dockguard_workload::check(&workload, &config, None);
+                return Ok(Some(Outcome {
+                    name,
+                    text,
+                    analyser,
+                    findings,
+                }));
+            }
             let text = if mode == Mode::Fix && path.is_some() {
                 fix_file(
                     path.as_deref().unwrap_or(Path::new("")),
@@ -146,18 +202,20 @@ fn run(
                 dockguard_dockerfile::check_with(&name, path.as_deref(), &text, &config, options)
                     .map_err(|e| format!("{name}: {e}"))?
                     .findings;
-            Ok(Outcome {
+            Ok(Some(Outcome {
                 name,
                 text,
+                analyser,
                 findings,
-            })
+            }))
         })
         .collect();
 
     let mut outcomes = Vec::new();
     for r in results {
         match r {
-            Ok(o) => outcomes.push(o),
+            Ok(Some(o)) => outcomes.push(o),
+            Ok(None) => {}
             Err(message) => {
                 eprintln!("dockguard: error: {message}");
                 input_errors += 1;
@@ -168,7 +226,10 @@ fn run(
     if mode == Mode::Diff {
         let mut any = false;
         let mut out = std::io::stdout().lock();
-        for o in &outcomes {
+        for o in outcomes
+            .iter()
+            .filter(|o| o.analyser == Analyser::Dockerfile)
+        {
             let (fixed, _) = dockguard_dockerfile::fix_all(&o.name, &o.text, &config, 10);
             if fixed != o.text {
                 any = true;
@@ -210,10 +271,8 @@ fn run(
         .iter()
         .map(|o| (o.name.clone(), o.text.clone()))
         .collect();
-    let rules: Vec<dockguard_core::RuleMeta> = dockguard_dockerfile::rules::registry::RULES
-        .iter()
-        .map(|r| *r.meta())
-        .collect();
+    let rules: Vec<dockguard_core::RuleMeta> =
+        crate::registry::all_rules().into_iter().copied().collect();
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &findings,
@@ -245,12 +304,12 @@ fn read_input(
             let text = decode(stdin_name, bytes)?;
             Ok((stdin_name.to_string(), None, text))
         }
-        Input::File(path) => {
+        Input::File(path, _) => {
             let name = display_name(path);
             let meta = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?;
             if meta.len() > MAX_FILE_BYTES {
                 return Err(format!(
-                    "{name}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile",
+                    "{name}: file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
                     meta.len()
                 ));
             }
@@ -268,7 +327,7 @@ fn read_input(
 fn decode(name: &str, bytes: Vec<u8>) -> Result<String, String> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!(
-            "{name}: input larger than the {MAX_FILE_BYTES}-byte limit for a Dockerfile"
+            "{name}: input larger than the {MAX_FILE_BYTES}-byte limit"
         ));
     }
     String::from_utf8(bytes).map_err(|e| {

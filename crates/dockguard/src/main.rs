@@ -4,6 +4,7 @@ mod cli;
 mod discover;
 mod info;
 mod lint;
+mod registry;
 mod settings;
 
 use clap::Parser;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Every known rule code, for validating what users write.
 pub fn known_code(code: &str) -> bool {
-    dockguard_dockerfile::rules::registry::by_code(code).is_some()
+    crate::registry::by_code(code).is_some()
 }
 
 pub fn load(args: &ConfigArgs, scanned: &Path) -> Result<Config> {
@@ -43,6 +43,9 @@ pub fn load(args: &ConfigArgs, scanned: &Path) -> Result<Config> {
 }
 
 fn apply_cli(config: &mut Config, args: &ConfigArgs) -> Result<()> {
+    if let Some(profile) = args.profile {
+        config.only_codes = Some(profile.codes());
+    }
     for (codes, enabled) in [(&args.enable, true), (&args.disable, false)] {
         for code in codes {
             let code = code.to_ascii_uppercase();
