@@ -1,0 +1,384 @@
+//! A small blocking client for the Docker Engine API over a Unix socket.
+//!
+//! No async runtime: every request opens a [`UnixStream`], sends one HTTP/1.1 `GET` with
+//! `Connection: close` and reads the whole answer, with read and write timeouts and a cap on
+//! the body size. [`Engine::connect`] picks the socket from `--host` / `DOCKER_HOST` and
+//! negotiates the API version (`GET /_ping`, then every path is prefixed with
+//! `/v<min(server, 1.43)>`). Nothing here prints.
+
+mod http;
+
+use std::io;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The socket used when neither `--host` nor `DOCKER_HOST` names one.
+pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+/// Newest API version this client asks for.
+pub const MAX_API_VERSION: (u32, u32) = (1, 43);
+/// Assumed when `/_ping` has no `API-Version` header (engines older than that header).
+pub const FALLBACK_API_VERSION: (u32, u32) = (1, 24);
+/// Read and write timeout of each request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response body accepted.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "unsupported Docker host `{0}`: only unix:// sockets are supported (tcp://, ssh:// and other transports are not supported yet)"
+    )]
+    UnsupportedHost(String),
+    #[error("invalid Docker host `{host}`: {reason}")]
+    InvalidHost { host: String, reason: &'static str },
+    #[error("cannot connect to the Docker engine at {socket}: {cause}")]
+    Connect { socket: String, cause: io::Error },
+    #[error("the Docker engine at {socket} did not answer GET {path} within {timeout:?}")]
+    Timeout {
+        socket: String,
+        path: String,
+        timeout: Duration,
+    },
+    #[error("talking to the Docker engine at {socket} failed (GET {path}): {cause}")]
+    Io {
+        socket: String,
+        path: String,
+        cause: io::Error,
+    },
+    #[error("the Docker engine at {socket} sent a malformed response to GET {path}: {detail}")]
+    Protocol {
+        socket: String,
+        path: String,
+        detail: String,
+    },
+    #[error("the Docker engine at {socket} sent more than {limit} bytes for GET {path}")]
+    BodyTooLarge {
+        socket: String,
+        path: String,
+        limit: usize,
+    },
+    #[error("the Docker engine at {socket} answered GET {path} with {status}: {message}")]
+    Api {
+        socket: String,
+        path: String,
+        status: u16,
+        message: String,
+    },
+    #[error("the Docker engine at {socket} sent invalid JSON for GET {path}: {cause}")]
+    Json {
+        socket: String,
+        path: String,
+        cause: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// The engine answered 404 (a container removed between listing and inspecting it).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Api { status: 404, .. })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A JSON answer: parsed, and the body exactly as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    pub value: serde_json::Value,
+    pub text: String,
+}
+
+/// What `GET /_ping` said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ping {
+    /// The `API-Version` header, when sent.
+    pub api_version: Option<String>,
+    pub body: String,
+}
+
+/// One entry of `GET /containers/json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerSummary {
+    pub id: String,
+    /// First name, without the leading `/`; empty when the engine listed none.
+    pub name: String,
+    pub image: String,
+    /// `created`, `running`, `exited`, …
+    pub state: String,
+}
+
+impl ContainerSummary {
+    /// Reads the entries of a `GET /containers/json` answer; entries without an `Id` are skipped.
+    pub fn list(value: &serde_json::Value) -> Vec<ContainerSummary> {
+        let text = |v: &serde_json::Value, key: &str| {
+            v.get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        value
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|c| {
+                let id = c.get("Id")?.as_str()?.to_string();
+                let name = c
+                    .get("Names")
+                    .and_then(|n| n.get(0))
+                    .and_then(serde_json::Value::as_str)
+                    .map(|n| n.trim_start_matches('/').to_string())
+                    .unwrap_or_default();
+                Some(ContainerSummary {
+                    id,
+                    name,
+                    image: text(c, "Image"),
+                    state: text(c, "State"),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Reads a Docker host string; only `unix:///path` is supported.
+pub fn parse_host(host: &str) -> Result<PathBuf> {
+    let host = host.trim();
+    if let Some(path) = host.strip_prefix("unix://") {
+        if path.is_empty() {
+            return Err(Error::InvalidHost {
+                host: host.to_string(),
+                reason: "no socket path after unix://",
+            });
+        }
+        return Ok(PathBuf::from(path));
+    }
+    if host.contains("://") {
+        return Err(Error::UnsupportedHost(host.to_string()));
+    }
+    Err(Error::InvalidHost {
+        host: host.to_string(),
+        reason: "expected unix:///path/to/docker.sock",
+    })
+}
+
+/// The socket to use: `flag` (`--host`), else `DOCKER_HOST`, else [`DEFAULT_HOST`]. Empty
+/// values count as unset, as in the Docker CLI.
+pub fn resolve_host(flag: Option<&str>) -> Result<PathBuf> {
+    let env = std::env::var("DOCKER_HOST").ok();
+    let host = flag
+        .filter(|h| !h.trim().is_empty())
+        .or(env.as_deref().filter(|h| !h.trim().is_empty()))
+        .unwrap_or(DEFAULT_HOST);
+    parse_host(host)
+}
+
+/// A Docker engine reached through a Unix socket.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    socket: PathBuf,
+    /// `/v1.41` once negotiated; empty before (the engine then uses its newest version).
+    prefix: String,
+    timeout: Duration,
+    body_limit: usize,
+}
+
+impl Engine {
+    /// An engine at `socket`, not contacted yet and with no API version chosen.
+    pub fn new(socket: impl Into<PathBuf>) -> Self {
+        Engine {
+            socket: socket.into(),
+            prefix: String::new(),
+            timeout: DEFAULT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Resolves the host ([`resolve_host`]) and negotiates the API version.
+    pub fn connect(host: Option<&str>) -> Result<Self> {
+        let mut engine = Engine::new(resolve_host(host)?);
+        engine.negotiate()?;
+        Ok(engine)
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The negotiated version (`1.41`), if any.
+    pub fn api_version(&self) -> Option<&str> {
+        self.prefix.strip_prefix("/v")
+    }
+
+    /// Pings the engine and picks min(its API version, [`MAX_API_VERSION`]); returns it.
+    pub fn negotiate(&mut self) -> Result<String> {
+        let ping = self.ping()?;
+        let server = ping
+            .api_version
+            .as_deref()
+            .and_then(parse_version)
+            .unwrap_or(FALLBACK_API_VERSION);
+        let (major, minor) = server.min(MAX_API_VERSION);
+        let version = format!("{major}.{minor}");
+        self.prefix = format!("/v{version}");
+        Ok(version)
+    }
+
+    /// `GET /_ping` (unversioned, as the Docker CLI does).
+    pub fn ping(&self) -> Result<Ping> {
+        let path = "/_ping";
+        let response = self.send(path)?;
+        let body = String::from_utf8_lossy(&response.body).into_owned();
+        if response.status != 200 {
+            return Err(self.api_error(path, response.status, &response.reason, &body));
+        }
+        Ok(Ping {
+            api_version: response.header("API-Version").map(str::to_string),
+            body,
+        })
+    }
+
+    /// `GET /version`.
+    pub fn version(&self) -> Result<Json> {
+        self.get_json("/version")
+    }
+
+    /// `GET /info`.
+    pub fn info(&self) -> Result<Json> {
+        self.get_json("/info")
+    }
+
+    /// `GET /containers/json`: running containers, or every container with `all`.
+    pub fn containers(&self, all: bool) -> Result<Json> {
+        self.get_json(if all {
+            "/containers/json?all=1"
+        } else {
+            "/containers/json"
+        })
+    }
+
+    /// `GET /containers/{id}/json`; `id` may be a name or an id prefix.
+    pub fn inspect_container(&self, id: &str) -> Result<Json> {
+        self.get_json(&format!("/containers/{}/json", encode_segment(id)))
+    }
+
+    /// `GET` of an API path (without the version prefix), expecting a 2xx JSON answer.
+    pub fn get_json(&self, path: &str) -> Result<Json> {
+        let full = format!("{}{path}", self.prefix);
+        let response = self.send(&full)?;
+        let text = String::from_utf8(response.body).map_err(|_| Error::Protocol {
+            socket: self.socket_name(),
+            path: full.clone(),
+            detail: "body is not UTF-8".into(),
+        })?;
+        if !(200..300).contains(&response.status) {
+            return Err(self.api_error(&full, response.status, &response.reason, &text));
+        }
+        let value = serde_json::from_str(&text).map_err(|cause| Error::Json {
+            socket: self.socket_name(),
+            path: full.clone(),
+            cause,
+        })?;
+        Ok(Json { value, text })
+    }
+
+    fn socket_name(&self) -> String {
+        self.socket.display().to_string()
+    }
+
+    fn api_error(&self, path: &str, status: u16, reason: &str, body: &str) -> Error {
+        // Errors come as `{"message": "..."}`; fall back to the status text.
+        let message = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| {
+                let body = body.trim();
+                if body.is_empty() || body.len() > 200 {
+                    reason.to_string()
+                } else {
+                    body.to_string()
+                }
+            });
+        Error::Api {
+            socket: self.socket_name(),
+            path: path.to_string(),
+            status,
+            message,
+        }
+    }
+
+    fn send(&self, path: &str) -> Result<http::Response> {
+        let mut stream = UnixStream::connect(&self.socket).map_err(|cause| Error::Connect {
+            socket: self.socket_name(),
+            cause,
+        })?;
+        let io_error = |cause: io::Error| {
+            if matches!(
+                cause.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) {
+                Error::Timeout {
+                    socket: self.socket_name(),
+                    path: path.to_string(),
+                    timeout: self.timeout,
+                }
+            } else {
+                Error::Io {
+                    socket: self.socket_name(),
+                    path: path.to_string(),
+                    cause,
+                }
+            }
+        };
+        // A zero duration would mean "no timeout" to the OS call, which is an error there.
+        let timeout = Some(self.timeout.max(Duration::from_millis(1)));
+        stream.set_read_timeout(timeout).map_err(io_error)?;
+        stream.set_write_timeout(timeout).map_err(io_error)?;
+        http::get(&mut stream, path, self.body_limit).map_err(|e| match e {
+            http::HttpError::Io(cause) => io_error(cause),
+            http::HttpError::Malformed(detail) => Error::Protocol {
+                socket: self.socket_name(),
+                path: path.to_string(),
+                detail,
+            },
+            http::HttpError::TooLarge => Error::BodyTooLarge {
+                socket: self.socket_name(),
+                path: path.to_string(),
+                limit: self.body_limit,
+            },
+        })
+    }
+}
+
+/// `1.41` → (1, 41).
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// Percent-encodes one path segment (container names are `[a-zA-Z0-9][a-zA-Z0-9_.-]`, but a
+/// caller may pass anything).
+fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,330 @@
+//! The client against a fake engine: a `UnixListener` in a temporary folder that answers each
+//! connection with one canned HTTP response.
+
+use super::*;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixListener;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+struct Fake {
+    _dir: tempfile::TempDir,
+    socket: PathBuf,
+    requests: Arc<Mutex<Vec<String>>>,
+    thread: JoinHandle<()>,
+}
+
+impl Fake {
+    /// Serves `responses` in order, one per connection, each written in two parts so the
+    /// client sees partial reads; `hold` keeps each connection open that long before closing.
+    fn serve(responses: Vec<Vec<u8>>, hold: Duration) -> Fake {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("docker.sock");
+        let listener = UnixListener::bind(&socket).unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        let thread = std::thread::spawn(move || {
+            for response in responses {
+                let (mut conn, _) = listener.accept().unwrap();
+                let mut request = Vec::new();
+                let mut byte = [0u8; 1];
+                while !request.ends_with(b"\r\n\r\n") && request.len() < 65536 {
+                    if conn.read(&mut byte).unwrap() == 0 {
+                        break;
+                    }
+                    request.push(byte[0]);
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8(request).unwrap());
+                let split = response.len() / 2;
+                let _ = conn.write_all(&response[..split]);
+                let _ = conn.flush();
+                std::thread::sleep(Duration::from_millis(10));
+                let _ = conn.write_all(&response[split..]);
+                std::thread::sleep(hold);
+            }
+        });
+        Fake {
+            _dir: dir,
+            socket,
+            requests,
+            thread,
+        }
+    }
+
+    fn engine(&self) -> Engine {
+        Engine::new(&self.socket)
+    }
+
+    /// Waits for every response to be served and returns the requests received.
+    fn requests(self) -> Vec<String> {
+        self.thread.join().unwrap();
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn ok_json(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn ping(version: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nApi-Version: {version}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nOK"
+    )
+    .into_bytes()
+}
+
+fn chunked(parts: &[&str]) -> Vec<u8> {
+    let mut out = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    for part in parts {
+        out.push_str(&format!("{:x}\r\n{part}\r\n", part.len()));
+    }
+    out.push_str("0\r\n\r\n");
+    out.into_bytes()
+}
+
+fn path_of(request: &str) -> &str {
+    request.split(' ').nth(1).unwrap()
+}
+
+#[test]
+fn negotiates_the_version_and_prefixes_paths() {
+    let fake = Fake::serve(
+        vec![
+            ping("1.41"),
+            ok_json(r#"{"ApiVersion":"1.41","Version":"20.10.24"}"#),
+            ok_json(r#"{"SecurityOptions":["name=seccomp,profile=default"]}"#),
+        ],
+        Duration::ZERO,
+    );
+    let mut engine = fake.engine();
+    assert_eq!(engine.api_version(), None);
+    assert_eq!(engine.negotiate().unwrap(), "1.41");
+    assert_eq!(engine.api_version(), Some("1.41"));
+    let version = engine.version().unwrap();
+    assert_eq!(version.value["Version"], "20.10.24");
+    assert_eq!(
+        version.text,
+        r#"{"ApiVersion":"1.41","Version":"20.10.24"}"#
+    );
+    let info = engine.info().unwrap();
+    assert_eq!(
+        info.value["SecurityOptions"][0],
+        "name=seccomp,profile=default"
+    );
+    let requests = fake.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| path_of(r)).collect();
+    assert_eq!(paths, ["/_ping", "/v1.41/version", "/v1.41/info"]);
+    for request in &requests {
+        assert!(request.starts_with("GET "), "{request}");
+        assert!(request.contains("\r\nHost: docker\r\n"), "{request}");
+        assert!(request.contains(" HTTP/1.1\r\n"), "{request}");
+    }
+}
+
+#[test]
+fn newer_engines_get_the_newest_version_we_know() {
+    let fake = Fake::serve(vec![ping("1.47")], Duration::ZERO);
+    let mut engine = fake.engine();
+    assert_eq!(engine.negotiate().unwrap(), "1.43");
+    fake.requests();
+
+    let no_header = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec();
+    let fake = Fake::serve(vec![no_header], Duration::ZERO);
+    let mut engine = fake.engine();
+    assert_eq!(engine.negotiate().unwrap(), "1.24");
+}
+
+#[test]
+fn lists_containers_and_reads_chunked_bodies() {
+    let list = r#"[{"Id":"abc123","Names":["/web"],"Image":"nginx","State":"running"},{"Names":["/no-id"]}]"#;
+    let (first, second) = list.split_at(40);
+    let fake = Fake::serve(
+        vec![
+            ping("1.41"),
+            chunked(&[first, second]),
+            ok_json("[]"),
+            chunked(&[r#"{"Id":"abc123","Name":"/web"}"#]),
+        ],
+        Duration::ZERO,
+    );
+    let mut engine = fake.engine();
+    engine.negotiate().unwrap();
+    let all = engine.containers(true).unwrap();
+    assert_eq!(all.text, list);
+    let summaries = ContainerSummary::list(&all.value);
+    assert_eq!(
+        summaries,
+        [ContainerSummary {
+            id: "abc123".into(),
+            name: "web".into(),
+            image: "nginx".into(),
+            state: "running".into(),
+        }]
+    );
+    assert!(ContainerSummary::list(&engine.containers(false).unwrap().value).is_empty());
+    let inspect = engine.inspect_container("web/../x y").unwrap();
+    assert_eq!(inspect.value["Name"], "/web");
+    let requests = fake.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| path_of(r)).collect();
+    assert_eq!(
+        paths,
+        [
+            "/_ping",
+            "/v1.41/containers/json?all=1",
+            "/v1.41/containers/json",
+            "/v1.41/containers/web%2F..%2Fx%20y/json",
+        ]
+    );
+}
+
+#[test]
+fn api_errors_carry_the_engine_message() {
+    let body = r#"{"message":"No such container: ghost"}"#;
+    let response = format!(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let fake = Fake::serve(
+        vec![
+            response.into_bytes(),
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        ],
+        Duration::ZERO,
+    );
+    let engine = fake.engine();
+    let err = engine.inspect_container("ghost").unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("404: No such container: ghost"), "{text}");
+    assert!(text.contains(&fake.socket.display().to_string()), "{text}");
+    let err = engine.info().unwrap_err();
+    assert!(!err.is_not_found());
+    assert!(
+        err.to_string().ends_with("500: Internal Server Error"),
+        "{err}"
+    );
+}
+
+#[test]
+fn oversized_bodies_are_refused() {
+    // Only the header claims 64 MiB + 1; the client must refuse before reading.
+    let claimed = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+        DEFAULT_BODY_LIMIT + 1
+    );
+    let big_chunks = chunked(&["x".repeat(600).as_str(), "y".repeat(600).as_str()]);
+    let fake = Fake::serve(
+        vec![claimed.into_bytes(), big_chunks, ok_json(&"z".repeat(2000))],
+        Duration::ZERO,
+    );
+    let engine = fake.engine();
+    let err = engine.info().unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit, .. } if limit == DEFAULT_BODY_LIMIT),
+        "{err:?}"
+    );
+    let small = fake.engine().with_body_limit(1000);
+    assert!(matches!(
+        small.info().unwrap_err(),
+        Error::BodyTooLarge { limit: 1000, .. }
+    ));
+    let err = small.info().unwrap_err();
+    assert!(err.to_string().contains("more than 1000 bytes"), "{err}");
+    fake.requests();
+}
+
+#[test]
+fn bad_json_and_bad_http_are_errors() {
+    let fake = Fake::serve(
+        vec![
+            ok_json("{not json"),
+            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}".to_vec(),
+            b"garbage\r\n\r\n".to_vec(),
+        ],
+        Duration::ZERO,
+    );
+    let engine = fake.engine();
+    assert!(matches!(engine.info().unwrap_err(), Error::Json { .. }));
+    assert!(matches!(engine.info().unwrap_err(), Error::Protocol { .. }));
+    assert!(matches!(engine.info().unwrap_err(), Error::Protocol { .. }));
+    fake.requests();
+}
+
+#[test]
+fn a_silent_engine_times_out() {
+    let fake = Fake::serve(vec![Vec::new()], Duration::from_secs(3));
+    let engine = fake.engine().with_timeout(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let err = engine.info().unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(err.to_string().contains("did not answer"), "{err}");
+}
+
+#[test]
+fn a_missing_socket_names_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("nothing.sock");
+    let err = Engine::new(&socket).ping().unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "cannot connect to the Docker engine at {}: ",
+            socket.display()
+        )),
+        "{text}"
+    );
+    let err = Engine::connect(Some(&format!("unix://{}", socket.display()))).unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+}
+
+#[test]
+fn hosts() {
+    assert_eq!(
+        parse_host("unix:///var/run/docker.sock").unwrap(),
+        PathBuf::from("/var/run/docker.sock")
+    );
+    assert_eq!(
+        parse_host(" unix:///run/user/1000/docker.sock ").unwrap(),
+        PathBuf::from("/run/user/1000/docker.sock")
+    );
+    for host in [
+        "tcp://127.0.0.1:2375",
+        "ssh://me@box",
+        "npipe:////./pipe/docker_engine",
+    ] {
+        let err = parse_host(host).unwrap_err();
+        assert!(matches!(err, Error::UnsupportedHost(_)), "{host}");
+        assert!(err.to_string().contains("not supported yet"), "{err}");
+    }
+    assert!(matches!(
+        parse_host("unix://").unwrap_err(),
+        Error::InvalidHost { .. }
+    ));
+    assert!(matches!(
+        parse_host("/var/run/docker.sock").unwrap_err(),
+        Error::InvalidHost { .. }
+    ));
+    // An explicit flag wins over DOCKER_HOST whatever the environment says.
+    assert_eq!(
+        resolve_host(Some("unix:///x.sock")).unwrap(),
+        PathBuf::from("/x.sock")
+    );
+    assert!(resolve_host(Some("tcp://h:1")).is_err());
+}
+
+#[test]
+fn versions_and_segments() {
+    assert_eq!(parse_version("1.41"), Some((1, 41)));
+    assert_eq!(parse_version("1.x"), None);
+    assert_eq!(encode_segment("a-b_c.d"), "a-b_c.d");
+    assert_eq!(encode_segment("é/?"), "%C3%A9%2F%3F");
+}
