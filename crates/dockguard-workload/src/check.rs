@@ -77,9 +77,10 @@ pub fn load(
     match kind {
         FileKind::Compose => crate::sources::compose::load(file, path, text),
         FileKind::Kubernetes => crate::sources::kubernetes::load(file, text),
-        FileKind::ShellScript | FileKind::Makefile | FileKind::Workflow | FileKind::Inspect => {
-            Ok(Workload::default())
-        }
+        FileKind::ShellScript => Ok(crate::sources::scripts::load_shell(file, text)),
+        FileKind::Makefile => Ok(crate::sources::scripts::load_makefile(file, text)),
+        FileKind::Workflow => crate::sources::scripts::load_workflow(file, text),
+        FileKind::Inspect => crate::sources::engine::load(file, text),
     }
 }
 

@@ -2,4 +2,7 @@
 
 pub mod common;
 pub mod compose;
+pub mod docker_run;
+pub mod engine;
 pub mod kubernetes;
+pub mod scripts;
