@@ -26,6 +26,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Run every analyser on a project directory and report per step (1–10).
     Scan(ScanArgs),
+    /// Check the containers of a running Docker engine (running ones, or all with --all).
+    Containers(ContainersArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -130,6 +132,21 @@ pub struct ScanArgs {
     /// Also run ShellCheck on RUN scripts (needs `shellcheck` on PATH).
     #[arg(long)]
     pub shellcheck: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ContainersArgs {
+    /// Docker engine socket, `unix:///path` (default: DOCKER_HOST, else
+    /// unix:///var/run/docker.sock); tcp:// and ssh:// are not supported yet.
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+    /// Check every container, not only running ones.
+    #[arg(long, short = 'a')]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The `dockguard` binary: parses the command line, calls the library crates, prints, exits.
 
 mod cli;
+mod containers;
 mod discover;
 mod info;
 mod lint;
@@ -28,6 +29,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
     match cli.command {
         cli::Command::Lint(args) => Ok(exit_code(lint::lint(&args)?)),
         cli::Command::Scan(args) => Ok(exit_code(lint::scan(&args)?)),
+        cli::Command::Containers(args) => containers::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {

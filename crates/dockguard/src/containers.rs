@@ -1,0 +1,129 @@
+//! `dockguard containers`: inspect the containers of a live Docker engine and run the workload
+//! rules on their real settings.
+//!
+//! Each container is reported as the file `docker://<name>` whose text is its inspect JSON,
+//! pretty-printed, so findings point at (and snippets show) the JSON value that caused them.
+
+use crate::cli::{ContainersArgs, OutputArgs};
+use crate::settings;
+use anyhow::{Context, Result};
+use dockguard_core::Finding;
+use dockguard_engine::{ContainerSummary, Engine};
+use dockguard_report::{HumanOptions, Report};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// Runs the command; returns the exit code (0 clean, 1 findings at or above `--fail-on`,
+/// 2 when a container could not be read). Engine and usage errors are `Err` (exit 2).
+pub fn run(args: &ContainersArgs) -> Result<i32> {
+    let config = settings::load(&args.config, Path::new("."))?;
+    let engine = Engine::connect(args.host.as_deref())?;
+    let host = dockguard_workload::sources::engine::host_facts(&engine.info()?.text);
+    let list = ContainerSummary::list(&engine.containers(args.all)?.value);
+
+    let mut sources = BTreeMap::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut input_errors = 0;
+    let mut scanned = 0;
+    for summary in &list {
+        let inspect = match engine.inspect_container(&summary.id) {
+            Ok(inspect) => inspect,
+            // Removed since it was listed: nothing left to check.
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let name = inspect
+            .value
+            .get("Name")
+            .and_then(serde_json::Value::as_str)
+            .map(|n| n.trim_start_matches('/'))
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| short_id(&summary.id).to_string(), str::to_string);
+        let file = format!("docker://{name}");
+        let mut text = serde_json::to_string_pretty(&inspect.value)?;
+        text.push('\n');
+        scanned += 1;
+        match dockguard_workload::sources::engine::load(&file, &text) {
+            Ok(workload) => {
+                findings.extend(dockguard_workload::check(&workload, &config, Some(&host)));
+            }
+            Err(e) => {
+                eprintln!("dockguard: error: {e}");
+                input_errors += 1;
+            }
+        }
+        sources.insert(file, text);
+    }
+
+    findings.sort_by(|a, b| {
+        (
+            &a.location.file,
+            a.location.line,
+            a.location.column,
+            &a.code,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                &b.code,
+            ))
+    });
+    let fail_on = args
+        .output
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(crate::lint::DEFAULT_FAIL_ON);
+    let rules: Vec<dockguard_core::RuleMeta> = dockguard_workload::rules::registry::RULES
+        .iter()
+        .map(|r| *r.meta())
+        .collect();
+    let report = Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &findings,
+        files_scanned: scanned,
+        rules: &rules,
+        sources: &sources,
+        fail_on,
+    };
+    write_report(&report, &args.output)?;
+    Ok(if input_errors > 0 {
+        2
+    } else if findings.iter().any(|f| f.severity >= fail_on) {
+        1
+    } else {
+        0
+    })
+}
+
+fn short_id(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+/// The same as `lint`'s report writer (private there).
+fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
+    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal
+        && !output.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let human = HumanOptions {
+        color,
+        show_source: !output.concise,
+    };
+    match &output.output {
+        Some(file) => {
+            let mut buf = Vec::new();
+            dockguard_report::write_report(output.format, report, &human, &mut buf)?;
+            std::fs::write(file, buf)
+                .with_context(|| format!("{}: cannot write report", file.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            dockguard_report::write_report(output.format, report, &human, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
