@@ -24,6 +24,9 @@ pub enum FileKind {
 pub struct HostFacts {
     /// The daemon runs with `userns-remap`.
     pub userns_remap: bool,
+    /// The host's cgroup version (`/info` `CgroupVersion`), when known. On cgroup v1 every
+    /// container shares the host's cgroup namespace: Docker cannot do otherwise there.
+    pub cgroup_version: Option<u8>,
 }
 
 /// A file that cannot be read as its kind: always names file, line and column.

@@ -12,7 +12,6 @@ pub mod registry;
 pub mod testing;
 
 // One module per rule, in code order within each region.
-// region WL1xx WL5xx (batch N)
 pub mod wl100_privileged_container;
 pub mod wl101_dangerous_capability_added;
 pub mod wl102_capabilities_not_dropped;
@@ -29,17 +28,6 @@ pub mod wl112_host_cgroup_namespace;
 pub mod wl113_custom_cgroup_parent;
 pub mod wl114_unsafe_sysctl;
 pub mod wl115_restart_without_retry_cap;
-pub mod wl500_sensitive_host_path_mounted;
-pub mod wl501_container_engine_socket_mounted;
-pub mod wl502_kubernetes_host_path_volume;
-pub mod wl503_shared_mount_propagation;
-pub mod wl504_host_device_exposed;
-pub mod wl505_port_on_all_interfaces;
-pub mod wl506_privileged_host_port;
-pub mod wl507_kubernetes_host_port;
-pub mod wl508_ssh_port_published;
-// endregion
-// region WL2xx WL3xx WL4xx WL6xx (batch S)
 pub mod wl200_runs_as_root;
 pub mod wl201_user_not_set;
 pub mod wl202_root_group;
@@ -52,6 +40,15 @@ pub mod wl303_service_account_token_automounted;
 pub mod wl400_image_latest_or_untagged;
 pub mod wl401_image_not_digest_pinned;
 pub mod wl402_untrusted_registry;
+pub mod wl500_sensitive_host_path_mounted;
+pub mod wl501_container_engine_socket_mounted;
+pub mod wl502_kubernetes_host_path_volume;
+pub mod wl503_shared_mount_propagation;
+pub mod wl504_host_device_exposed;
+pub mod wl505_port_on_all_interfaces;
+pub mod wl506_privileged_host_port;
+pub mod wl507_kubernetes_host_port;
+pub mod wl508_ssh_port_published;
 pub mod wl600_seccomp_unconfined;
 pub mod wl601_seccomp_profile_not_set;
 pub mod wl602_apparmor_unconfined;
@@ -59,7 +56,6 @@ pub mod wl603_selinux_disabled_or_custom;
 pub mod wl604_writable_root_filesystem;
 pub mod wl605_unmasked_proc_paths;
 pub mod wl606_no_healthcheck;
-// endregion
 
 use crate::check::HostFacts;
 use crate::model::{ContainerSettings, Workload};

@@ -1,11 +1,9 @@
 //! The single table of workload rules, in code order.
 
 use super::Rule;
-#[allow(unused_imports)]
 use super::*;
 
 pub static RULES: &[&dyn Rule] = &[
-    // region WL1xx WL5xx (batch N)
     &wl100_privileged_container::PrivilegedContainer,
     &wl101_dangerous_capability_added::DangerousCapabilityAdded,
     &wl102_capabilities_not_dropped::CapabilitiesNotDropped,
@@ -22,17 +20,6 @@ pub static RULES: &[&dyn Rule] = &[
     &wl113_custom_cgroup_parent::CustomCgroupParent,
     &wl114_unsafe_sysctl::UnsafeSysctl,
     &wl115_restart_without_retry_cap::RestartWithoutRetryCap,
-    &wl500_sensitive_host_path_mounted::SensitiveHostPathMounted,
-    &wl501_container_engine_socket_mounted::ContainerEngineSocketMounted,
-    &wl502_kubernetes_host_path_volume::KubernetesHostPathVolume,
-    &wl503_shared_mount_propagation::SharedMountPropagation,
-    &wl504_host_device_exposed::HostDeviceExposed,
-    &wl505_port_on_all_interfaces::PortOnAllInterfaces,
-    &wl506_privileged_host_port::PrivilegedHostPort,
-    &wl507_kubernetes_host_port::KubernetesHostPort,
-    &wl508_ssh_port_published::SshPortPublished,
-    // endregion
-    // region WL2xx WL3xx WL4xx WL6xx (batch S)
     &wl200_runs_as_root::RunsAsRoot,
     &wl201_user_not_set::UserNotSet,
     &wl202_root_group::RootGroup,
@@ -45,6 +32,15 @@ pub static RULES: &[&dyn Rule] = &[
     &wl400_image_latest_or_untagged::ImageLatestOrUntagged,
     &wl401_image_not_digest_pinned::ImageNotDigestPinned,
     &wl402_untrusted_registry::UntrustedRegistry,
+    &wl500_sensitive_host_path_mounted::SensitiveHostPathMounted,
+    &wl501_container_engine_socket_mounted::ContainerEngineSocketMounted,
+    &wl502_kubernetes_host_path_volume::KubernetesHostPathVolume,
+    &wl503_shared_mount_propagation::SharedMountPropagation,
+    &wl504_host_device_exposed::HostDeviceExposed,
+    &wl505_port_on_all_interfaces::PortOnAllInterfaces,
+    &wl506_privileged_host_port::PrivilegedHostPort,
+    &wl507_kubernetes_host_port::KubernetesHostPort,
+    &wl508_ssh_port_published::SshPortPublished,
     &wl600_seccomp_unconfined::SeccompUnconfined,
     &wl601_seccomp_profile_not_set::SeccompProfileNotSet,
     &wl602_apparmor_unconfined::ApparmorUnconfined,
@@ -52,5 +48,39 @@ pub static RULES: &[&dyn Rule] = &[
     &wl604_writable_root_filesystem::WritableRootFilesystem,
     &wl605_unmasked_proc_paths::UnmaskedProcPaths,
     &wl606_no_healthcheck::NoHealthcheck,
-    // endregion
 ];
+
+pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_documented() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "RULES must be in code order, each code once");
+        for rule in RULES {
+            let m = rule.meta();
+            assert!(m.code.starts_with("WL") && m.code.len() == 5, "{}", m.code);
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(m.doc.contains(section), "{}: doc lacks {section}", m.code);
+            }
+            assert!(!m.references.is_empty(), "{}: no references", m.code);
+            assert!(by_code(m.code).is_some());
+        }
+    }
+}

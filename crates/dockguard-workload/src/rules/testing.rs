@@ -41,6 +41,7 @@ pub fn reported_lines(rule: &dyn Rule, name: &str, text: &str) -> Vec<u32> {
         .unwrap_or_else(|e| panic!("{name}: fixture does not load: {e}"));
     let host = HostFacts {
         userns_remap: text.contains("# host: userns-remap"),
+        cgroup_version: text.contains("# host: cgroup-v1").then_some(1),
     };
     let config = Config::default();
     let ctx = super::Ctx {

@@ -30,7 +30,7 @@ dockguard_dockerfile::declare_rule! {
         step: NamespacesCgroups,
         severity: Medium,
         summary: "Container has the OOM killer disabled",
-        references: [],
+        references: [Cwe "CWE-400"],
     }
 }
 

@@ -30,7 +30,7 @@ dockguard_dockerfile::declare_rule! {
         step: NamespacesCgroups,
         severity: Medium,
         summary: "Container uses the host's cgroup namespace",
-        references: [],
+        references: [Cwe "CWE-668"],
     }
 }
 
@@ -40,7 +40,12 @@ impl Rule for HostCgroupNamespace {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+        // On cgroup v1 hosts the engine reports `host` for every container: nothing to choose.
+        let v1_host = ctx.host.is_some_and(|h| h.cgroup_version == Some(1));
         for c in ctx.containers() {
+            if v1_host && c.source == crate::model::SourceKind::Engine {
+                continue;
+            }
             if let Some(ns) = &c.cgroupns
                 && ns.value == Namespace::Host
             {

@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn message_names_the_remapping() {
         let text = "services:\n  b:\n    image: x:1\n    userns_mode: host\n";
-        let remap = HostFacts { userns_remap: true };
+        let remap = HostFacts {
+            userns_remap: true,
+            ..HostFacts::default()
+        };
         assert!(
             messages(text, Some(&remap))[0].contains("opts out of the daemon's `userns-remap`")
         );

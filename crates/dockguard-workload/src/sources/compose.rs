@@ -24,11 +24,14 @@ const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 struct Sources {
     names: Vec<String>,
     texts: Vec<String>,
+    /// Scalars as written before interpolation, by (source, start byte).
+    raw: HashMap<(u32, usize), String>,
 }
 
 /// Locations cached per source (building a `LineIndex` per node would be quadratic).
 struct Locs<'a> {
     locators: Vec<Locator<'a>>,
+    raw: &'a HashMap<(u32, usize), String>,
 }
 
 impl<'a> Locs<'a> {
@@ -40,7 +43,15 @@ impl<'a> Locs<'a> {
                 .zip(&sources.texts)
                 .map(|(n, t)| Locator::new(n.clone(), t))
                 .collect(),
+            raw: &sources.raw,
         }
+    }
+
+    /// The scalar as written, before `${VAR}` interpolation.
+    fn raw(&self, node: &Node) -> Option<&str> {
+        self.raw
+            .get(&(node.src, node.span.start))
+            .map(String::as_str)
     }
 
     fn at(&self, node: &Node) -> Location {
@@ -52,11 +63,12 @@ pub fn load(file: &str, path: Option<&Path>, text: &str) -> Result<Workload, Loa
     let mut sources = Sources {
         names: vec![file.to_string()],
         texts: vec![text.to_string()],
+        raw: HashMap::new(),
     };
     let dir = path.and_then(Path::parent).map(Path::to_path_buf);
     let env = dir.as_deref().map(read_dotenv).unwrap_or_default();
     let mut root = parse_one(file, text, 0)?;
-    interpolate(&mut root, &env);
+    interpolate(&mut root, &env, &mut sources.raw);
     let mut services: Vec<(Node, Node)> = Vec::new();
     let mut secrets: Vec<(Node, Node)> = Vec::new();
     if let Some(dir) = &dir {
@@ -198,16 +210,30 @@ fn read_dotenv(dir: &Path) -> HashMap<String, String> {
 }
 
 /// Substitutes `${VAR}`, `$VAR` and their modifiers in every scalar value (not keys).
-fn interpolate(node: &mut Node, env: &HashMap<String, String>) {
+fn interpolate(
+    node: &mut Node,
+    env: &HashMap<String, String>,
+    raw: &mut HashMap<(u32, usize), String>,
+) {
     match &mut node.kind {
         Kind::Scalar { value, .. } => {
             if value.contains('$') {
-                *value = substitute(value, env);
+                let written = std::mem::replace(value, String::new());
+                *value = substitute(&written, env);
+                raw.insert((node.src, node.span.start), written);
             }
         }
-        Kind::Seq(items) => items.iter_mut().for_each(|n| interpolate(n, env)),
-        Kind::Map(entries) => entries.iter_mut().for_each(|(_, v)| interpolate(v, env)),
+        Kind::Seq(items) => items.iter_mut().for_each(|n| interpolate(n, env, raw)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, v)| interpolate(v, env, raw)),
     }
+}
+
+/// `${VAR}`, `${VAR:-}`, `$VAR`: a value that comes entirely from the environment (or `.env`),
+/// with no literal text in the compose file itself.
+fn is_pure_reference(written: &str) -> bool {
+    written.contains('$') && substitute(written, &HashMap::new()).is_empty()
 }
 
 /// Compose interpolation: `$$` escapes, `${V:-d}`/`${V-d}` defaults, `${V:+r}`/`${V+r}`,
@@ -369,7 +395,7 @@ fn read_includes(
             let text = sources.texts[src as usize].clone();
             let mut doc = parse_one(&name, &text, src)?;
             let sub_dir = path.parent().unwrap_or(dir).to_path_buf();
-            interpolate(&mut doc, &read_dotenv(&sub_dir));
+            interpolate(&mut doc, &read_dotenv(&sub_dir), &mut sources.raw);
             read_includes(&doc, &sub_dir, sources, services, secrets, seen, depth + 1)?;
             services.extend(
                 doc.get("services")
@@ -441,7 +467,7 @@ fn resolve_extends(
             let name = sources.names[src as usize].clone();
             let text = sources.texts[src as usize].clone();
             let mut doc = parse_one(&name, &text, src)?;
-            interpolate(&mut doc, env);
+            interpolate(&mut doc, env, &mut sources.raw);
             let others: HashMap<String, Node> = doc
                 .get("services")
                 .map(|s| {
@@ -570,7 +596,10 @@ fn namespace(service: &Node, key: &str, locs: &Locs) -> Option<Setting<Namespace
 
 fn service_settings(name: &str, key: &Node, service: &Node, locs: &Locs) -> ContainerSettings {
     let mut s = ContainerSettings::new(SourceKind::Compose, name, locs.at(key));
-    s.image = string_setting(service, "image", locs);
+    // With `build:`, `image:` names the image built here, not one pulled from a registry.
+    if service.get("build").is_none() {
+        s.image = string_setting(service, "image", locs);
+    }
     s.user = string_setting(service, "user", locs);
     s.privileged = bool_setting(service, "privileged", locs);
     s.read_only_rootfs = bool_setting(service, "read_only", locs);
@@ -655,6 +684,14 @@ fn service_settings(name: &str, key: &Node, service: &Node, locs: &Locs) -> Cont
     }
     if let Some(env) = service.get("environment") {
         for (name, value, key_node, value_node) in list_or_map(env) {
+            // A value taken from the environment is not written in this file.
+            let written = locs.raw(value_node).map(|raw| match &value_node.kind {
+                Kind::Scalar { .. } if value_node.span == key_node.span => {
+                    raw.split_once('=').map_or("", |(_, v)| v)
+                }
+                _ => raw,
+            });
+            let value = value.filter(|_| !written.is_some_and(is_pure_reference));
             s.env.push(EnvVar {
                 name,
                 value,

@@ -60,7 +60,15 @@ pub fn host_facts(info_json: &str) -> HostFacts {
             .split(',')
             .any(|field| field.trim().eq_ignore_ascii_case("name=userns"))
     });
-    HostFacts { userns_remap }
+    let cgroup_version = docs
+        .first()
+        .and_then(|d| d.get("CgroupVersion"))
+        .and_then(Node::as_str)
+        .and_then(|v| v.parse().ok());
+    HostFacts {
+        userns_remap,
+        cgroup_version,
+    }
 }
 
 fn is_inspect_object(node: &Node) -> bool {

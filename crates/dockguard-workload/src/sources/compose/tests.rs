@@ -190,3 +190,21 @@ fn include_cycles_and_missing_files_are_errors() {
     let err = load("compose.yaml", Some(&path), main).unwrap_err();
     assert_eq!((err.line, err.column), (1, 11));
 }
+
+#[test]
+fn environment_references_are_not_literal_values() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "PW=from-dotenv\n").unwrap();
+    let main = "services:\n  a:\n    build: .\n    image: me/a:latest\n    environment:\n      - ONE=${PW}\n      - TWO=${PW:-dev-default}\n    \n  b:\n    image: b:1\n    environment:\n      THREE: ${PW:-}\n      FOUR: pre-$PW\n";
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, main).unwrap();
+    let w = load("compose.yaml", Some(&path), main).unwrap();
+    let a = &w.containers[0];
+    assert!(a.image.is_none(), "a built image is not pulled");
+    assert_eq!(a.env[0].value, None);
+    assert_eq!(a.env[1].value.as_deref(), Some("from-dotenv"));
+    let b = &w.containers[1];
+    assert_eq!(b.image.as_ref().unwrap().value, "b:1");
+    assert_eq!(b.env[0].value, None);
+    assert_eq!(b.env[1].value.as_deref(), Some("pre-from-dotenv"));
+}

@@ -377,4 +377,9 @@ fn host_facts_from_info() {
     assert!(host_facts(remapped).userns_remap);
     assert!(!host_facts("{not json").userns_remap);
     assert!(!host_facts("").userns_remap);
+    assert_eq!(
+        host_facts(r#"{"CgroupVersion": "1"}"#).cgroup_version,
+        Some(1)
+    );
+    assert_eq!(host_facts(plain).cgroup_version, None);
 }
