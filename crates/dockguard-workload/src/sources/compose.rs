@@ -218,7 +218,7 @@ fn interpolate(
     match &mut node.kind {
         Kind::Scalar { value, .. } => {
             if value.contains('$') {
-                let written = std::mem::replace(value, String::new());
+                let written = std::mem::take(value);
                 *value = substitute(&written, env);
                 raw.insert((node.src, node.span.start), written);
             }
