@@ -167,14 +167,7 @@ fn reports_a_privileged_container_and_not_a_hardened_one() {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     assert!(report["files_scanned"].as_u64().unwrap() >= 2);
 
-    let registered: BTreeSet<&str> = dockguard_workload::rules::registry::RULES
-        .iter()
-        .map(|r| r.meta().code)
-        .collect();
-    let expected: Vec<&str> = ["WL100", "WL103", "WL501", "WL600", "WL200"]
-        .into_iter()
-        .filter(|code| registered.contains(code))
-        .collect();
+    let expected = ["WL100", "WL103", "WL501", "WL600", "WL200"];
     let bad_codes = codes_for(&report, &bad);
     let good_codes = codes_for(&report, &hardened);
     for code in &expected {
@@ -198,10 +191,8 @@ fn reports_a_privileged_container_and_not_a_hardened_one() {
         .output()
         .unwrap();
     let human = String::from_utf8_lossy(&out.stdout);
-    if registered.contains("WL100") {
-        assert!(human.contains(&format!("docker://{bad}:")), "{human}");
-        assert!(human.contains("\"Privileged\": true"), "{human}");
-    }
+    assert!(human.contains(&format!("docker://{bad}:")), "{human}");
+    assert!(human.contains("\"Privileged\": true"), "{human}");
 
     // Without --all only running containers are checked.
     let out = dockguard(dir.path())
@@ -260,4 +251,104 @@ fn an_unreachable_engine_is_a_one_line_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&socket.display().to_string()));
+}
+
+/// The acceptance test of the workload model: one misconfiguration written as a compose
+/// service, a Kubernetes Pod, a `docker run` line in a script, and a live container made with
+/// that very line, is reported with the same rule codes from every source.
+#[test]
+fn one_misconfiguration_same_codes_from_every_source() {
+    dockguard_engine::Engine::connect(None)
+        .unwrap_or_else(|e| panic!("a Docker engine must answer (CI starts one): {e}"));
+    ensure_image();
+    let name = format!("dg-same-{}", std::process::id());
+    let _guard = Containers(vec![name.clone()]);
+    let _ = Process::new("docker").args(["rm", "-f", &name]).output();
+    let flags = [
+        "--privileged",
+        "--pid=host",
+        "--cap-add=SYS_ADMIN",
+        "--user=0:0",
+        "--security-opt=seccomp=unconfined",
+        "-v",
+        "/var/run/docker.sock:/var/run/docker.sock",
+        "-p",
+        "2222:22",
+        "-e",
+        "DB_PASSWORD=hunter2-but-longer",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "compose.yaml",
+            "services:\n  app:\n    image: dg-busybox:test\n    privileged: true\n    pid: host\n    \
+             cap_add: [SYS_ADMIN]\n    user: \"0:0\"\n    security_opt: [\"seccomp=unconfined\"]\n    \
+             volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n    ports: [\"2222:22\"]\n    \
+             environment:\n      DB_PASSWORD: hunter2-but-longer\n"
+                .to_string(),
+        ),
+        (
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  hostPID: true\n  \
+             containers:\n    - name: app\n      image: dg-busybox:test\n      securityContext:\n        \
+             privileged: true\n        runAsUser: 0\n        runAsGroup: 0\n        \
+             capabilities: {add: [SYS_ADMIN]}\n        seccompProfile: {type: Unconfined}\n      \
+             ports: [{containerPort: 22, hostPort: 2222}]\n      \
+             env: [{name: DB_PASSWORD, value: hunter2-but-longer}]\n      \
+             volumeMounts: [{name: sock, mountPath: /var/run/docker.sock}]\n  \
+             volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]\n"
+                .to_string(),
+        ),
+        (
+            "run.sh",
+            format!("#!/bin/sh\ndocker run -d --name app {} dg-busybox:test sleep 60\n", flags.join(" ")),
+        ),
+    ];
+    for (file, text) in &files {
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let mut create = vec!["create", "--name", name.as_str()];
+    create.extend(flags);
+    create.extend([IMAGE, "sleep", "60"]);
+    docker(&create);
+
+    let lint = dockguard(dir.path())
+        .args(["lint", "--no-config", "-f", "json", "."])
+        .output()
+        .unwrap();
+    let lint: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let live = dockguard(dir.path())
+        .args(["containers", "--all", "--no-config", "-f", "json"])
+        .output()
+        .unwrap();
+    let live: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
+    let sources = [
+        ("compose", codes_for_file(&lint, "compose.yaml")),
+        ("kubernetes", codes_for_file(&lint, "pod.yaml")),
+        ("docker run", codes_for_file(&lint, "run.sh")),
+        ("live container", codes_for(&live, &name)),
+    ];
+    // privileged, dangerous capability, host PID, engine socket, seccomp unconfined, root
+    // user, SSH port published, no memory limit, secret in the environment.
+    let expected = [
+        "WL100", "WL101", "WL103", "WL501", "WL600", "WL200", "WL508", "WL108", "WL300",
+    ];
+    for (source, codes) in &sources {
+        for code in expected {
+            assert!(
+                codes.contains(code),
+                "{code} missing from the {source} source: {codes:?}"
+            );
+        }
+    }
+}
+
+fn codes_for_file(report: &serde_json::Value, file: &str) -> BTreeSet<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["location"]["file"] == file)
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
 }
