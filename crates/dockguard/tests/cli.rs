@@ -381,7 +381,7 @@ fn scan_reports_per_step_on_the_bundled_example() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let by_step = &json["summary"]["by_step"];
-    for step in ["2", "4", "9", "10"] {
+    for step in ["1", "2", "4", "7", "9", "10"] {
         assert!(
             by_step[step].as_u64().unwrap() > 0,
             "step {step} has no finding in examples/: {by_step}"

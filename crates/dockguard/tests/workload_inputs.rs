@@ -154,3 +154,101 @@ fn scan_walks_workload_files_but_skips_unrelated_yaml_and_binaries() {
         "only compose.yaml is a workload file"
     );
 }
+
+fn codes(dir: &Path, args: &[&str]) -> std::collections::BTreeSet<String> {
+    let out = dockguard().current_dir(dir).args(args).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn profiles_select_rules_by_their_references() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers:\n    \
+         - name: c\n      image: nginx:latest\n      securityContext:\n        privileged: true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM debian:12\nRUN apt-get update\n",
+    )
+    .unwrap();
+    let all = codes(dir.path(), &["lint", "--no-config", "-f", "json", "."]);
+    let baseline = codes(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--profile",
+            "pss-baseline",
+            "-f",
+            "json",
+            ".",
+        ],
+    );
+    let restricted = codes(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--profile",
+            "pss-restricted",
+            "-f",
+            "json",
+            ".",
+        ],
+    );
+    let cis = codes(
+        dir.path(),
+        &["lint", "--no-config", "--profile", "cis", "-f", "json", "."],
+    );
+    // Baseline: privileged and host namespaces, but not the restricted-only root/seccomp
+    // controls, not image tags, not Dockerfile rules.
+    assert!(
+        baseline.contains("WL100") && baseline.contains("WL103"),
+        "{baseline:?}"
+    );
+    assert!(
+        !baseline.contains("WL201") && !baseline.contains("WL601"),
+        "{baseline:?}"
+    );
+    assert!(!baseline.contains("WL400"), "{baseline:?}");
+    assert!(baseline.iter().all(|c| c.starts_with("WL")), "{baseline:?}");
+    // Restricted adds the running-as-non-root and seccomp controls.
+    assert!(restricted.is_superset(&baseline), "{restricted:?}");
+    assert!(
+        restricted.contains("WL201") && restricted.contains("WL601"),
+        "{restricted:?}"
+    );
+    // CIS covers CIS-referenced rules of both analysers (WL100 is CIS 5.5).
+    assert!(cis.contains("WL100"), "{cis:?}");
+    assert!(!cis.contains("WL400"), "{cis:?}");
+    assert!(
+        all.is_superset(&restricted) && all.contains("WL400"),
+        "{all:?}"
+    );
+    // --enable still adds a rule outside the profile.
+    let more = codes(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--profile",
+            "pss-baseline",
+            "--enable",
+            "WL400",
+            "-f",
+            "json",
+            ".",
+        ],
+    );
+    assert!(more.contains("WL400") && more.contains("WL100"), "{more:?}");
+}
