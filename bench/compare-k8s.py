@@ -43,6 +43,7 @@ CONCEPTS = {
     "image-digest": ({"WL401"}, set(), {"CKV_K8S_43"}),
     "sa-token": ({"WL303"}, set(), {"CKV_K8S_38"}),
     "secret-env": ({"WL301"}, set(), {"CKV_K8S_35"}),
+    "configmap-secret": ({"WL304"}, {"KSV-0109", "KSV-01010"}, set()),
 }
 
 

@@ -248,12 +248,25 @@ pub struct ServiceAccount {
     pub loc: Location,
 }
 
+/// One entry of non-secret configuration committed in the file: a Kubernetes ConfigMap key or a
+/// compose config with inline `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigEntry {
+    /// `ConfigMap/name` or `config name`, for messages.
+    pub object: String,
+    pub key: String,
+    pub value: String,
+    pub loc: Location,
+    pub value_loc: Location,
+}
+
 /// Everything one file describes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Workload {
     pub containers: Vec<ContainerSettings>,
     pub secrets: Vec<SecretObject>,
     pub service_accounts: Vec<ServiceAccount>,
+    pub config_entries: Vec<ConfigEntry>,
 }
 
 /// Docker's and the kernel's view of a user string: is it root (uid 0)?

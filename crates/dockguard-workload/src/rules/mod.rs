@@ -37,6 +37,7 @@ pub mod wl300_secret_in_environment;
 pub mod wl301_secret_as_environment_variable;
 pub mod wl302_secret_data_in_manifest;
 pub mod wl303_service_account_token_automounted;
+pub mod wl304_secret_in_config;
 pub mod wl400_image_latest_or_untagged;
 pub mod wl401_image_not_digest_pinned;
 pub mod wl402_untrusted_registry;

@@ -29,6 +29,7 @@ pub static RULES: &[&dyn Rule] = &[
     &wl301_secret_as_environment_variable::SecretAsEnvironmentVariable,
     &wl302_secret_data_in_manifest::SecretDataInManifest,
     &wl303_service_account_token_automounted::ServiceAccountTokenAutomounted,
+    &wl304_secret_in_config::SecretInConfig,
     &wl400_image_latest_or_untagged::ImageLatestOrUntagged,
     &wl401_image_not_digest_pinned::ImageNotDigestPinned,
     &wl402_untrusted_registry::UntrustedRegistry,

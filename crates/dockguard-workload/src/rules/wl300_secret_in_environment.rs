@@ -205,6 +205,23 @@ fn url_password(value: &str) -> Option<&str> {
     (!password.is_empty() && !password.starts_with('$')).then_some(password)
 }
 
+/// What makes `value` (stored under `name`) a secret written in plain text, as a phrase for a
+/// message ("contains an AWS access key id (`AKIA…`)"), or `None`.
+pub fn describe_secret(name: &str, value: &str) -> Option<String> {
+    if let Some(kind) = secret_pattern(value) {
+        Some(format!("contains {kind} (`{}`)", mask(value.trim())))
+    } else if let Some(password) = url_password(value) {
+        Some(format!("has a password in its URL (`{}`)", mask(password)))
+    } else if is_secret_env_name(name) && !is_not_a_secret(name, value) {
+        Some(format!(
+            "has a hardcoded value (`{}`)",
+            mask(unquoted(value))
+        ))
+    } else {
+        None
+    }
+}
+
 impl Rule for SecretInEnvironment {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
         &Self::META
@@ -219,30 +236,14 @@ impl Rule for SecretInEnvironment {
                 let Some(value) = env.value.as_deref() else {
                     continue;
                 };
-                let message = if let Some(kind) = secret_pattern(value) {
-                    format!(
-                        "environment variable `{}` of {} contains {kind} (`{}`)",
-                        env.name,
-                        subject(c),
-                        mask(value.trim())
-                    )
-                } else if let Some(password) = url_password(value) {
-                    format!(
-                        "environment variable `{}` of {} has a password in its URL (`{}`)",
-                        env.name,
-                        subject(c),
-                        mask(password)
-                    )
-                } else if is_secret_env_name(&env.name) && !is_not_a_secret(&env.name, value) {
-                    format!(
-                        "environment variable `{}` of {} has a hardcoded value (`{}`)",
-                        env.name,
-                        subject(c),
-                        mask(unquoted(value))
-                    )
-                } else {
+                let Some(what) = describe_secret(&env.name, value) else {
                     continue;
                 };
+                let message = format!(
+                    "environment variable `{}` of {} {what}",
+                    env.name,
+                    subject(c)
+                );
                 out.push(Diagnostic::new(
                     &env.value_loc,
                     format!("{message}; anyone who can read this file or inspect the container can read it"),

@@ -7,8 +7,8 @@ use super::common::{apply_security_opt, parse_port_short, parse_restart, parse_v
 use crate::check::LoadError;
 use crate::locate::Locator;
 use crate::model::{
-    ContainerSettings, EnvVar, Healthcheck, Mount, MountKind, Namespace, Port, Restart,
-    SecretObject, Setting, SourceKind, Workload,
+    ConfigEntry, ContainerSettings, EnvVar, Healthcheck, Mount, MountKind, Namespace, Port,
+    Restart, SecretObject, Setting, SourceKind, Workload,
 };
 use crate::yaml::{Kind, Node, parse_stream_in};
 use dockguard_core::Location;
@@ -71,6 +71,10 @@ pub fn load(file: &str, path: Option<&Path>, text: &str) -> Result<Workload, Loa
     interpolate(&mut root, &env, &mut sources.raw);
     let mut services: Vec<(Node, Node)> = Vec::new();
     let mut secrets: Vec<(Node, Node)> = Vec::new();
+    let configs: Vec<(Node, Node)> = root
+        .get("configs")
+        .map(|c| c.entries().to_vec())
+        .unwrap_or_default();
     if let Some(dir) = &dir {
         let mut seen = vec![path.map(Path::to_path_buf).unwrap_or_default()];
         read_includes(
@@ -131,6 +135,19 @@ pub fn load(file: &str, path: Option<&Path>, text: &str) -> Result<Workload, Loa
         workload
             .containers
             .push(service_settings(name, key, service, &locs));
+    }
+    for (key, config) in &configs {
+        if let (Some(name), Some(content)) = (key.as_str(), config.get("content"))
+            && let Some(value) = content.as_str()
+        {
+            workload.config_entries.push(ConfigEntry {
+                object: format!("config `{name}`"),
+                key: name.to_string(),
+                value: value.to_string(),
+                loc: locs.at(key),
+                value_loc: locs.at(content),
+            });
+        }
     }
     for (key, secret) in &secrets {
         // `environment:` and `file:` secrets keep data out of the file; inline `content:`

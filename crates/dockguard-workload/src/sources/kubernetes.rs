@@ -6,8 +6,8 @@
 use crate::check::LoadError;
 use crate::locate::Locator;
 use crate::model::{
-    ContainerSettings, EnvVar, Healthcheck, Mount, MountKind, Namespace, Port, SecretObject,
-    ServiceAccount, Setting, SourceKind, Workload,
+    ConfigEntry, ContainerSettings, EnvVar, Healthcheck, Mount, MountKind, Namespace, Port,
+    SecretObject, ServiceAccount, Setting, SourceKind, Workload,
 };
 use crate::yaml::{Node, parse_stream};
 
@@ -76,6 +76,20 @@ fn object(doc: &Node, at: &Locator, workload: &mut Workload, depth: usize) {
                     keys,
                     loc: at.loc(doc.get("kind").map_or(doc.span.clone(), |k| k.span.clone())),
                 });
+            }
+            None
+        }
+        "ConfigMap" => {
+            for (k, v) in doc.get("data").map(Node::entries).unwrap_or_default() {
+                if let (Some(key), Some(value)) = (k.as_str(), v.as_str()) {
+                    workload.config_entries.push(ConfigEntry {
+                        object: object_name.clone(),
+                        key: key.to_string(),
+                        value: value.to_string(),
+                        loc: at.loc(k.span.clone()),
+                        value_loc: at.loc(v.span.clone()),
+                    });
+                }
             }
             None
         }
