@@ -1,4 +1,5 @@
-use crate::finding::{Reference, Severity};
+use crate::config::Config;
+use crate::finding::{Finding, Fix, Location, Reference, Severity};
 use crate::step::Step;
 
 /// Static description of a rule: registered once, shown by `dockguard rules` and `explain`.
@@ -22,6 +23,32 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// A finding of this rule, with the configured severity and the rule's remediation and
+    /// references.
+    pub fn finding(
+        &'static self,
+        config: &Config,
+        message: String,
+        location: Location,
+        fix: Option<Fix>,
+    ) -> Finding {
+        Finding {
+            code: self.code.into(),
+            name: self.name.into(),
+            step: self.step,
+            severity: config
+                .severity_overrides
+                .get(self.code)
+                .copied()
+                .unwrap_or(self.severity),
+            message,
+            location,
+            remediation: self.remediation().map(Into::into),
+            references: self.references.to_vec(),
+            fix,
+        }
+    }
+
     /// The remediation paragraph of the doc (the text under `## Fix`), if any.
     pub fn remediation(&self) -> Option<&'static str> {
         let start = self.doc.find("## Fix")?;

@@ -133,17 +133,10 @@ fn to_finding(
     let df = &model.df;
     let (line, column) = df.line_col(d.span.start);
     let (end_line, end_column) = df.line_col(d.span.end);
-    Finding {
-        code: meta.code.into(),
-        name: meta.name.into(),
-        step: meta.step,
-        severity: config
-            .severity_overrides
-            .get(meta.code)
-            .copied()
-            .unwrap_or(meta.severity),
-        message: d.message,
-        location: Location {
+    meta.finding(
+        config,
+        d.message,
+        Location {
             file: file.to_string(),
             line,
             column,
@@ -151,10 +144,8 @@ fn to_finding(
             end_column,
             span: d.span,
         },
-        remediation: meta.remediation().map(Into::into),
-        references: meta.references.to_vec(),
-        fix: d.fix,
-    }
+        d.fix,
+    )
 }
 
 /// Applies the fixes of `findings` that do not overlap each other; returns the new text and how

@@ -2,62 +2,9 @@
 //! tests fail, rather than skip, when no engine answers: CI installs and starts one.
 
 use dockguard_engine::{ContainerSummary, Engine};
+use dockguard_testsupport::{Containers, IMAGE, docker, ensure_image};
 use std::path::Path;
 use std::process::Command;
-
-const IMAGE: &str = "dg-busybox:test";
-
-fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the docker CLI: {e}"));
-    assert!(
-        out.status.success(),
-        "docker {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-/// Imports a one-binary image (the host's static busybox plus an `sh` link) unless present.
-fn ensure_image() {
-    let present = Command::new("docker")
-        .args(["image", "inspect", IMAGE])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if present {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::fs::copy("/bin/busybox", bin.join("busybox"))
-        .expect("/bin/busybox (Debian busybox-static) is needed to build the test image");
-    std::os::unix::fs::symlink("busybox", bin.join("sh")).unwrap();
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "tar -C '{}' -c . | docker import - {IMAGE}",
-            dir.path().display()
-        ))
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "docker import of {IMAGE} failed");
-}
-
-/// Removes the container when the test ends, passed or not.
-struct Container(String);
-
-impl Drop for Container {
-    fn drop(&mut self) {
-        let _ = Command::new("docker")
-            .args(["rm", "-f", "-v", &self.0])
-            .output();
-    }
-}
 
 fn engine() -> Engine {
     Engine::connect(None).unwrap_or_else(|e| {
@@ -109,7 +56,7 @@ fn lists_and_inspects_a_container() {
         IMAGE,
         "sh",
     ]);
-    let _guard = Container(name.clone());
+    let _guard = Containers(vec![name.clone()]);
 
     let all = ContainerSummary::list(&engine.containers(true).unwrap().value);
     let ours = all

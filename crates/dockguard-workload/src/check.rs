@@ -108,21 +108,7 @@ pub fn check(workload: &Workload, config: &Config, host: Option<&HostFacts>) -> 
             if config.is_path_ignored(&file, meta.code) {
                 continue;
             }
-            findings.push(Finding {
-                code: meta.code.into(),
-                name: meta.name.into(),
-                step: meta.step,
-                severity: config
-                    .severity_overrides
-                    .get(meta.code)
-                    .copied()
-                    .unwrap_or(meta.severity),
-                message: d.message,
-                location: d.loc,
-                remediation: meta.remediation().map(Into::into),
-                references: meta.references.to_vec(),
-                fix: None,
-            });
+            findings.push(meta.finding(config, d.message, d.loc, None));
         }
     }
     findings.sort_by(|a, b| {

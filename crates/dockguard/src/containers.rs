@@ -4,14 +4,14 @@
 //! Each container is reported as the file `docker://<name>` whose text is its inspect JSON,
 //! pretty-printed, so findings point at (and snippets show) the JSON value that caused them.
 
-use crate::cli::{ContainersArgs, OutputArgs};
+use crate::cli::ContainersArgs;
+use crate::lint::write_report;
 use crate::settings;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use dockguard_core::Finding;
 use dockguard_engine::{ContainerSummary, Engine};
-use dockguard_report::{HumanOptions, Report};
+use dockguard_report::Report;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Runs the command; returns the exit code (0 clean, 1 findings at or above `--fail-on`,
@@ -99,31 +99,4 @@ pub fn run(args: &ContainersArgs) -> Result<i32> {
 
 fn short_id(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
-}
-
-/// The same as `lint`'s report writer (private there).
-fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
-    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal
-        && !output.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let human = HumanOptions {
-        color,
-        show_source: !output.concise,
-    };
-    match &output.output {
-        Some(file) => {
-            let mut buf = Vec::new();
-            dockguard_report::write_report(output.format, report, &human, &mut buf)?;
-            std::fs::write(file, buf)
-                .with_context(|| format!("{}: cannot write report", file.display()))?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            dockguard_report::write_report(output.format, report, &human, &mut out)?;
-            out.flush()?;
-        }
-    }
-    Ok(())
 }

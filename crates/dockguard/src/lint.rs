@@ -370,7 +370,7 @@ fn fix_file(path: &Path, name: &str, text: String, config: &Config) -> Result<St
     Ok(fixed)
 }
 
-fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
+pub(crate) fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
     let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal
         && !output.no_color

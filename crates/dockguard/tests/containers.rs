@@ -3,65 +3,10 @@
 //! installs and starts one.
 
 use assert_cmd::Command;
+use dockguard_testsupport::{Containers, IMAGE, docker, ensure_image};
 use dockguard_workload::model::{MountKind, Namespace};
 use std::collections::BTreeSet;
 use std::process::Command as Process;
-
-const IMAGE: &str = "dg-busybox:test";
-
-fn docker(args: &[&str]) -> String {
-    let out = Process::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the docker CLI: {e}"));
-    assert!(
-        out.status.success(),
-        "docker {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-/// Imports a one-binary image (the host's static busybox plus an `sh` link) unless present.
-fn ensure_image() {
-    let present = Process::new("docker")
-        .args(["image", "inspect", IMAGE])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if present {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::fs::copy("/bin/busybox", bin.join("busybox"))
-        .expect("/bin/busybox (Debian busybox-static) is needed to build the test image");
-    std::os::unix::fs::symlink("busybox", bin.join("sh")).unwrap();
-    let status = Process::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "tar -C '{}' -c . | docker import - {IMAGE}",
-            dir.path().display()
-        ))
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "docker import of {IMAGE} failed");
-}
-
-/// Removes the containers when the test ends, passed or not.
-struct Containers(Vec<String>);
-
-impl Drop for Containers {
-    fn drop(&mut self) {
-        for name in &self.0 {
-            let _ = Process::new("docker")
-                .args(["rm", "-f", "-v", name])
-                .output();
-        }
-    }
-}
 
 fn dockguard(dir: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("dockguard").unwrap();

@@ -36,6 +36,11 @@ pub fn fixture_kind(name: &str) -> Option<FileKind> {
 /// Lines a rule reports in a fixture (1-based, sorted), with the host facts `userns-remap`
 /// fixtures ask for (`# host: userns-remap`).
 pub fn reported_lines(rule: &dyn Rule, name: &str, text: &str) -> Vec<u32> {
+    reported_lines_with(rule, name, text, &Config::default())
+}
+
+/// [`reported_lines`] with a configuration.
+pub fn reported_lines_with(rule: &dyn Rule, name: &str, text: &str, config: &Config) -> Vec<u32> {
     let kind = fixture_kind(name).unwrap_or_else(|| panic!("{name}: unknown fixture kind"));
     let workload = crate::check::load(name, None, text, kind)
         .unwrap_or_else(|e| panic!("{name}: fixture does not load: {e}"));
@@ -43,10 +48,9 @@ pub fn reported_lines(rule: &dyn Rule, name: &str, text: &str) -> Vec<u32> {
         userns_remap: text.contains("# host: userns-remap"),
         cgroup_version: text.contains("# host: cgroup-v1").then_some(1),
     };
-    let config = Config::default();
     let ctx = super::Ctx {
         workload: &workload,
-        config: &config,
+        config,
         host: Some(&host),
     };
     let mut out = Vec::new();
@@ -57,6 +61,11 @@ pub fn reported_lines(rule: &dyn Rule, name: &str, text: &str) -> Vec<u32> {
 }
 
 pub fn check_fixtures(rule: &dyn Rule) {
+    check_fixtures_with(rule, &Config::default());
+}
+
+/// [`check_fixtures`] with a configuration (for rules that need one to report anything).
+pub fn check_fixtures_with(rule: &dyn Rule, config: &Config) {
     let code = rule.meta().code;
     let dir = fixture_dir(code);
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
@@ -77,7 +86,7 @@ pub fn check_fixtures(rule: &dyn Rule) {
             );
         }
         saw_expect |= !expected.is_empty();
-        let got = reported_lines(rule, &name, &text);
+        let got = reported_lines_with(rule, &name, &text, config);
         assert_eq!(
             got, expected,
             "{code} {name}: reported lines differ from `# expect` markers"
