@@ -1,0 +1,146 @@
+//! The checks: one [`Check`] per CIS id, listed once in [`registry::CHECKS`] in catalogue order.
+//! A check is a function of the [`Ctx`] (engine snapshot, host facts, configuration) that returns
+//! an [`Outcome`]. Checks of containers (4.1, section 5) go through [`containers_violating`],
+//! which runs the workload rules, so each setting is judged by one rule whatever its source.
+
+pub mod registry;
+
+use crate::facts::HostFacts;
+use crate::result::Verdict;
+use crate::snapshot::Snapshot;
+use dockguard_core::{Config, Finding, Location, RuleMeta};
+
+/// One CIS Docker Benchmark recommendation.
+#[derive(Debug)]
+pub struct Check {
+    /// The CIS id as docker-bench-security numbers it (`2.14`, `5.31`).
+    pub id: &'static str,
+    /// Scored checks count in the score (PASS +1, WARN −1); manual ones do not.
+    pub scored: bool,
+    /// Code (`HB214`), name, step, severity of its findings, title (`summary`), doc, references.
+    pub meta: RuleMeta,
+    pub eval: fn(&Ctx) -> Outcome,
+}
+
+impl Check {
+    pub fn title(&self) -> &'static str {
+        self.meta.summary
+    }
+}
+
+/// What a check sees.
+pub struct Ctx<'a> {
+    pub snapshot: &'a Snapshot,
+    pub facts: &'a HostFacts,
+    pub config: &'a Config,
+    pub options: &'a crate::Options,
+}
+
+/// A check's answer.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub details: Option<String>,
+    pub items: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Outcome {
+    pub fn pass() -> Self {
+        Outcome::of(Verdict::Pass)
+    }
+
+    /// A manual check: nothing to evaluate, the operator must look (`NOTE`).
+    pub fn note() -> Self {
+        Outcome::of(Verdict::Note)
+    }
+
+    pub fn info(details: impl Into<String>) -> Self {
+        Outcome::of(Verdict::Info).with_details(details)
+    }
+
+    /// A failed check with one finding of `meta` at `location`.
+    pub fn warn(
+        meta: &'static RuleMeta,
+        config: &Config,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        let message = message.into();
+        Outcome {
+            verdict: Verdict::Warn,
+            details: Some(message.clone()),
+            items: Vec::new(),
+            findings: vec![meta.finding(config, message, location, None)],
+        }
+    }
+
+    pub fn of(verdict: Verdict) -> Self {
+        Outcome {
+            verdict,
+            details: None,
+            items: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn with_details(mut self, details: impl Into<String>) -> Self {
+        self.details = Some(details.into());
+        self
+    }
+
+    pub fn with_items(mut self, items: Vec<String>) -> Self {
+        self.items = items;
+        self
+    }
+}
+
+/// Where a host-level finding points: a file of the host (daemon.json, a unit, a socket) or,
+/// when there is none, the daemon itself (`docker://daemon`).
+pub fn host_location(file: &str) -> Location {
+    Location {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        span: 0..0,
+    }
+}
+
+/// Runs the workload rules `codes` on every container of the snapshot. `WARN` with the names
+/// of the containers that violate them and the rules' own findings (which point into each
+/// container's inspect JSON); `PASS` when none does; `INFO` when there is no container.
+pub fn containers_violating(ctx: &Ctx, codes: &[&str], label: &str) -> Outcome {
+    if ctx.snapshot.containers.is_empty() {
+        return Outcome::info("No containers");
+    }
+    let mut config = ctx.config.clone();
+    // Each code runs even when it is off by default or outside a --profile: the check asks for it.
+    for code in codes {
+        config.rule_choices.insert((*code).to_string(), true);
+    }
+    let host = ctx.snapshot.host_facts();
+    let mut findings = Vec::new();
+    let mut items = Vec::new();
+    for container in &ctx.snapshot.containers {
+        let found: Vec<Finding> =
+            dockguard_workload::check(&container.workload, &config, Some(&host))
+                .into_iter()
+                .filter(|f| codes.contains(&f.code.as_ref()))
+                .collect();
+        if !found.is_empty() {
+            items.push(container.name.clone());
+            findings.extend(found);
+        }
+    }
+    if items.is_empty() {
+        return Outcome::pass();
+    }
+    Outcome {
+        verdict: Verdict::Warn,
+        details: Some(format!("{label}: {}", items.join(" "))),
+        items,
+        findings,
+    }
+}
