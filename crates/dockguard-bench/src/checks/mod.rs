@@ -5,6 +5,13 @@
 
 pub mod registry;
 
+// region sections 1 and 3 (batch H)
+// endregion
+// region section 2 (batch D)
+// endregion
+// region sections 4, 5, 6, 7 and community (batch C)
+// endregion
+
 use crate::facts::HostFacts;
 use crate::result::Verdict;
 use crate::snapshot::Snapshot;
