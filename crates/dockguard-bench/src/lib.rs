@@ -47,21 +47,32 @@ pub fn run(
     config: &dockguard_core::Config,
     options: &Options,
 ) -> BenchReport {
-    let ctx = Ctx {
-        snapshot,
-        facts,
-        config,
-        options,
-    };
-    let mut results = Vec::new();
-    for check in checks::registry::CHECKS {
-        if !options.selects(check.id) {
-            continue;
-        }
-        let outcome = (check.eval)(&ctx);
-        results.push(CheckResult::new(check, outcome));
-    }
+    let ctx = Ctx::new(snapshot, facts, config, options);
+    let mut selected: Vec<&'static Check> = checks::registry::CHECKS
+        .iter()
+        .copied()
+        .filter(|c| options.selects(c.id))
+        .collect();
+    selected.sort_by_key(|c| catalogue_order(c.id));
+    let results = selected
+        .into_iter()
+        .map(|check| CheckResult::new(check, (check.eval)(&ctx)))
+        .collect();
     BenchReport::new(results)
+}
+
+/// Sort key of a CIS id: numeric parts in order (`1.1.10` after `1.1.9`); community checks
+/// (`C.5.3.1`) after section 7.
+pub fn catalogue_order(id: &str) -> Vec<u32> {
+    id.split('.')
+        .map(|part| {
+            if part == "C" {
+                99
+            } else {
+                part.parse().unwrap_or(u32::MAX)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -81,5 +92,15 @@ mod tests {
         assert!(options.selects("5.4"));
         assert!(!options.selects("5.7"));
         assert!(Options::default().selects("7.1"));
+    }
+
+    #[test]
+    fn catalogue_order_is_numeric() {
+        let mut ids = vec!["3.1", "1.1.10", "C.5.3.1", "2.2", "1.1.9", "7.1", "2.10"];
+        ids.sort_by_key(|id| catalogue_order(id));
+        assert_eq!(
+            ids,
+            ["1.1.9", "1.1.10", "2.2", "2.10", "3.1", "7.1", "C.5.3.1"]
+        );
     }
 }

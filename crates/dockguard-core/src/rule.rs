@@ -53,7 +53,16 @@ impl RuleMeta {
     pub fn remediation(&self) -> Option<&'static str> {
         let start = self.doc.find("## Fix")?;
         let rest = &self.doc[start + "## Fix".len()..];
-        let end = rest.find("\n## ").unwrap_or(rest.len());
+        // The next heading ends the section; doc-comment lines keep the space after `///`.
+        let mut end = rest.len();
+        let mut offset = 0;
+        for line in rest.split_inclusive('\n') {
+            if offset > 0 && line.trim_start().starts_with("## ") {
+                end = offset;
+                break;
+            }
+            offset += line.len();
+        }
         let text = rest[..end].trim();
         (!text.is_empty()).then_some(text)
     }
@@ -77,5 +86,10 @@ mod tests {
             default_enabled: true,
         };
         assert_eq!(meta.remediation(), Some("Do y."));
+        let indented = RuleMeta {
+            doc: " ## What it does\n x\n ## Fix\n Do y.\n ## Compared with z\n w",
+            ..meta
+        };
+        assert_eq!(indented.remediation(), Some("Do y."));
     }
 }

@@ -6,10 +6,45 @@
 pub mod registry;
 
 // region sections 1 and 3 (batch H)
+#[cfg(test)]
+mod h_testing;
+pub mod s1_audit;
+pub mod s1_host;
+pub mod s3_files;
 // endregion
 // region section 2 (batch D)
+pub mod s2_01_rootless;
+pub mod s2_02_icc;
+pub mod s2_03_log_level;
+pub mod s2_04_iptables;
+pub mod s2_05_insecure_registries;
+pub mod s2_06_aufs;
+pub mod s2_07_tls;
+pub mod s2_08_default_ulimit;
+pub mod s2_09_userns;
+pub mod s2_10_cgroup_parent;
+pub mod s2_11_base_device_size;
+pub mod s2_12_authorization_plugin;
+pub mod s2_13_remote_logging;
+pub mod s2_14_no_new_privileges;
+pub mod s2_15_live_restore;
+pub mod s2_16_userland_proxy;
+pub mod s2_17_seccomp;
+pub mod s2_18_experimental;
+pub mod s2_common;
 // endregion
 // region sections 4, 5, 6, 7 and community (batch C)
+mod c_common;
+pub mod community;
+pub mod s4_images;
+pub mod s5_confinement;
+pub mod s5_mounts_ports;
+pub mod s5_namespaces;
+pub mod s5_resources;
+pub mod s5_runtime;
+pub mod s5_sshd;
+pub mod s6_operations;
+pub mod s7_swarm;
 // endregion
 
 use crate::facts::HostFacts;
@@ -41,6 +76,46 @@ pub struct Ctx<'a> {
     pub facts: &'a HostFacts,
     pub config: &'a Config,
     pub options: &'a crate::Options,
+    /// Every workload finding of each container (same order as `snapshot.containers`),
+    /// computed once for all the container checks.
+    container_findings: std::sync::OnceLock<Vec<Vec<Finding>>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        snapshot: &'a Snapshot,
+        facts: &'a HostFacts,
+        config: &'a Config,
+        options: &'a crate::Options,
+    ) -> Self {
+        Ctx {
+            snapshot,
+            facts,
+            config,
+            options,
+            container_findings: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The workload findings of every container, with every workload rule on (a check asks
+    /// for its rules even when they are off by default or outside a `--profile`).
+    fn container_findings(&self) -> &[Vec<Finding>] {
+        self.container_findings.get_or_init(|| {
+            let mut config = self.config.clone();
+            config.only_codes = None;
+            for rule in dockguard_workload::rules::registry::RULES {
+                config
+                    .rule_choices
+                    .insert(rule.meta().code.to_string(), true);
+            }
+            let host = self.snapshot.host_facts();
+            self.snapshot
+                .containers
+                .iter()
+                .map(|c| dockguard_workload::check(&c.workload, &config, Some(&host)))
+                .collect()
+        })
+    }
 }
 
 /// A check's answer.
@@ -122,20 +197,14 @@ pub fn containers_violating(ctx: &Ctx, codes: &[&str], label: &str) -> Outcome {
     if ctx.snapshot.containers.is_empty() {
         return Outcome::info("No containers");
     }
-    let mut config = ctx.config.clone();
-    // Each code runs even when it is off by default or outside a --profile: the check asks for it.
-    for code in codes {
-        config.rule_choices.insert((*code).to_string(), true);
-    }
-    let host = ctx.snapshot.host_facts();
     let mut findings = Vec::new();
     let mut items = Vec::new();
-    for container in &ctx.snapshot.containers {
-        let found: Vec<Finding> =
-            dockguard_workload::check(&container.workload, &config, Some(&host))
-                .into_iter()
-                .filter(|f| codes.contains(&f.code.as_ref()))
-                .collect();
+    for (container, all) in ctx.snapshot.containers.iter().zip(ctx.container_findings()) {
+        let found: Vec<Finding> = all
+            .iter()
+            .filter(|f| codes.contains(&f.code.as_ref()))
+            .cloned()
+            .collect();
         if !found.is_empty() {
             items.push(container.name.clone());
             findings.extend(found);
