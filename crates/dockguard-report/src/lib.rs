@@ -71,6 +71,9 @@ pub enum Format {
     Junit,
     Github,
     Markdown,
+    /// docker-bench-security's JSON log, written by `dockguard bench` itself from its check
+    /// results (not from findings): not in [`Format::ALL`], and [`write_report`] refuses it.
+    DbsJson,
 }
 
 impl Format {
@@ -91,6 +94,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Github => "github",
             Format::Markdown => "markdown",
+            Format::DbsJson => "dbs-json",
         }
     }
 }
@@ -105,6 +109,9 @@ impl FromStr for Format {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case(Format::DbsJson.name()) {
+            return Ok(Format::DbsJson);
+        }
         Format::ALL
             .into_iter()
             .find(|format| format.name().eq_ignore_ascii_case(s))
@@ -151,6 +158,10 @@ pub fn write_report(
         Format::Junit => junit::write(report, out),
         Format::Github => github::write(report, out),
         Format::Markdown => markdown::write(report, out),
+        Format::DbsJson => Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "the dbs-json format (docker-bench-security's JSON log) is only available for `dockguard bench`",
+        )),
     }
 }
 
@@ -179,11 +190,29 @@ mod tests {
             assert_eq!(format.to_string(), format.name());
         }
         assert_eq!("SARIF".parse::<Format>(), Ok(Format::Sarif));
+        assert_eq!("dbs-json".parse::<Format>(), Ok(Format::DbsJson));
+        assert_eq!(Format::DbsJson.to_string(), "dbs-json");
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err,
             "unknown format `xml` (expected one of: human, json, sarif, junit, github, markdown)"
         );
+    }
+
+    #[test]
+    fn dbs_json_is_left_to_the_bench() {
+        let sources = sources();
+        let findings = sample_findings();
+        let mut out = Vec::new();
+        let err = write_report(
+            Format::DbsJson,
+            &report(&findings, &sources),
+            &HumanOptions::default(),
+            &mut out,
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum Command {
     Scan(ScanArgs),
     /// Check the containers of a running Docker engine (running ones, or all with --all).
     Containers(ContainersArgs),
+    /// Host bench: the CIS Docker Benchmark checks (as docker-bench-security numbers them) on
+    /// the Docker host, its daemon and every container, stopped ones included.
+    Bench(BenchArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -143,6 +146,59 @@ pub struct ContainersArgs {
     /// Check every container, not only running ones.
     #[arg(long, short = 'a')]
     pub all: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+#[command(
+    long_about = "Host bench: the CIS Docker Benchmark v1.6.0 checks, numbered, titled and scored \
+as docker-bench-security does, evaluated on the Engine API (fetched once) and the host's files. \
+Containers are checked whether running or not (--running-only for docker-bench-security's \
+behaviour).\n\nFormats: human (default) is docker-bench-security's console view ([PASS] green, \
+[WARN] red, [INFO] blue, [NOTE] yellow, then the score); dbs-json is docker-bench-security's JSON \
+log; json, sarif, junit, github and markdown report the findings of the failed checks.\n\n\
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 engine or usage \
+errors."
+)]
+pub struct BenchArgs {
+    /// Docker engine socket, `unix:///path` (default: DOCKER_HOST, else
+    /// unix:///var/run/docker.sock).
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+    /// Run only these checks: ids or sections (`2`, `5.4`, `1.1`), comma-separated or repeated;
+    /// docker-bench-security's names work too (`check_2_2`, `container_runtime`, `community`).
+    #[arg(long, short = 'c', value_name = "ID,...", value_delimiter = ',')]
+    pub check: Vec<String>,
+    /// Skip these checks: ids or sections, as for --check.
+    #[arg(long, short = 'e', value_name = "ID,...", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// Only containers whose name contains PATTERN (comma-separated or repeated: any).
+    #[arg(long, short = 'i', value_name = "PATTERN", value_delimiter = ',')]
+    pub include_container: Vec<String>,
+    /// Skip containers whose name contains PATTERN (comma-separated or repeated).
+    #[arg(long, short = 'x', value_name = "PATTERN", value_delimiter = ',')]
+    pub exclude_container: Vec<String>,
+    /// Only containers with this label, `KEY` or `KEY=VALUE` (repeatable: all must match).
+    #[arg(long, short = 't', value_name = "LABEL", value_delimiter = ',')]
+    pub label: Vec<String>,
+    /// Check running containers only (docker-bench-security's behaviour); by default stopped
+    /// ones are checked too.
+    #[arg(long)]
+    pub running_only: bool,
+    /// A user trusted to be in the `docker` group (CIS 1.1.2; comma-separated or repeated).
+    /// Without it, 1.1.2 lists the members (INFO).
+    #[arg(long, short = 'u', value_name = "USER", value_delimiter = ',')]
+    pub trusted_user: Vec<String>,
+    /// Show the remediation of every check that did not pass (console view and dbs-json).
+    #[arg(long, short = 'p')]
+    pub remediation: bool,
+    /// Where the host's filesystem is (default `/`, or `/host` when dockguard runs in a
+    /// container that has it mounted there).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

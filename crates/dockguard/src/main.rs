@@ -1,5 +1,6 @@
 //! The `dockguard` binary: parses the command line, calls the library crates, prints, exits.
 
+mod bench;
 mod cli;
 mod containers;
 mod discover;
@@ -30,6 +31,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Lint(args) => Ok(exit_code(lint::lint(&args)?)),
         cli::Command::Scan(args) => Ok(exit_code(lint::scan(&args)?)),
         cli::Command::Containers(args) => containers::run(&args),
+        cli::Command::Bench(args) => bench::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {
