@@ -175,7 +175,10 @@ impl HostFacts {
             .read_to_string("/etc/group")
             .map(|t| parse_group(&t))
             .unwrap_or_default();
-        if let Some((process, args)) = facts.find_dockerd() {
+        let engine_root = info
+            .get("DockerRootDir")
+            .and_then(serde_json::Value::as_str);
+        if let Some((process, args)) = facts.find_dockerd(engine_root) {
             facts.dockerd = Some(process);
             facts.daemon.args = args;
         }
@@ -595,10 +598,12 @@ impl HostFacts {
     /// The newest dockerd process (by start time) whose `comm`, binary or `argv[0]` is
     /// `dockerd`; for a rootless daemon one not running as root is preferred, for a rootful one
     /// one running as root. Returns it with its arguments (argv without the program name).
-    fn find_dockerd(&self) -> Option<(DockerdProcess, Vec<String>)> {
+    /// When several run, the one whose data root is the engine's `DockerRootDir` (or its
+    /// parent, under userns-remap) wins: the facts must describe the daemon being benched.
+    fn find_dockerd(&self, engine_root: Option<&str>) -> Option<(DockerdProcess, Vec<String>)> {
         let proc_dir = self.raw_path("/proc")?;
-        // (preferred uid, start time, pid): the greatest wins.
-        type Rank = (bool, u64, u32);
+        // (serves the benched engine, preferred uid, start time, pid): the greatest wins.
+        type Rank = (bool, bool, u64, u32);
         let mut best: Option<(Rank, DockerdProcess, Vec<String>)> = None;
         for entry in fs::read_dir(proc_dir).ok()?.filter_map(Result::ok) {
             let Some(pid) = entry
@@ -646,10 +651,12 @@ impl HostFacts {
                 })
                 .unwrap_or_default();
             let preferred = if self.rootless { uid != 0 } else { uid == 0 };
-            let rank = (preferred, start, pid);
+            let args: Vec<String> = argv.iter().skip(1).cloned().collect();
+            let serves_engine = engine_root.is_some_and(|root| serves_data_root(&args, root));
+            let rank = (serves_engine, preferred, start, pid);
             if best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
                 let process = DockerdProcess { pid, uid, exe, env };
-                best = Some((rank, process, argv.into_iter().skip(1).collect()));
+                best = Some((rank, process, args));
             }
         }
         best.map(|(_, process, args)| (process, args))
@@ -813,6 +820,24 @@ fn resolve_under(root: &Path, path: &Path) -> PathBuf {
     let mut out = root.to_path_buf();
     out.extend(done);
     out
+}
+
+/// Whether dockerd started with `args` keeps its data in `engine_root` (`--data-root`, the
+/// older `--graph`/`-g`, default `/var/lib/docker`; with userns-remap the engine reports a
+/// `<uid>.<gid>` folder below it). A data root set only in daemon.json is not seen here.
+fn serves_data_root(args: &[String], engine_root: &str) -> bool {
+    let daemon = DaemonConfig {
+        args: args.to_vec(),
+        ..DaemonConfig::default()
+    };
+    let data_root = daemon
+        .flag("data-root")
+        .or_else(|| daemon.flag("graph"))
+        .unwrap_or_else(|| "/var/lib/docker".to_string());
+    let data_root = data_root.trim_end_matches('/');
+    let engine_root = engine_root.trim_end_matches('/');
+    engine_root == data_root
+        || Path::new(engine_root).parent().and_then(Path::to_str) == Some(data_root)
 }
 
 fn split_nul(raw: &[u8]) -> Vec<String> {
@@ -1831,5 +1856,28 @@ mod tests {
             "socket group {} is neither root nor docker",
             socket.gid
         );
+    }
+}
+
+#[cfg(test)]
+mod engine_match_tests {
+    use super::serves_data_root;
+
+    #[test]
+    fn the_benched_daemon_is_the_one_with_the_engine_data_root() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(serves_data_root(&args(&["-H", "fd://"]), "/var/lib/docker"));
+        assert!(serves_data_root(
+            &args(&[]),
+            "/var/lib/docker/100000.100000"
+        ));
+        assert!(!serves_data_root(
+            &args(&["--data-root", "/tmp/d2"]),
+            "/var/lib/docker"
+        ));
+        assert!(serves_data_root(
+            &args(&["--data-root=/tmp/d2/"]),
+            "/tmp/d2"
+        ));
     }
 }

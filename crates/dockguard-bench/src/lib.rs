@@ -51,7 +51,7 @@ pub fn run(
     let mut selected: Vec<&'static Check> = checks::registry::CHECKS
         .iter()
         .copied()
-        .filter(|c| options.selects(c.id))
+        .filter(|c| options.selects(c.id) && config.is_enabled(c.meta.code, c.meta.default_enabled))
         .collect();
     selected.sort_by_key(|c| catalogue_order(c.id));
     let results = selected

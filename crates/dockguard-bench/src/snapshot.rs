@@ -43,6 +43,10 @@ pub struct Snapshot {
     pub secrets: Option<Value>,
 }
 
+/// The label of the container dockguard runs in when it benches its own host (see
+/// `docs/bench.md`), so it does not report itself.
+pub const SELF_LABEL: &str = "dockguard.bench";
+
 /// Which containers the bench looks at.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerFilter {
@@ -56,7 +60,11 @@ pub struct ContainerFilter {
 }
 
 impl ContainerFilter {
+    /// dockguard's own container (label [`SELF_LABEL`]) is never benched.
     pub fn keeps(&self, name: &str, labels: &Value) -> bool {
+        if labels.get(SELF_LABEL).is_some() {
+            return false;
+        }
         let name_ok = (self.include.is_empty()
             || self.include.iter().any(|p| name.contains(p.as_str())))
             && !self.exclude.iter().any(|p| name.contains(p.as_str()));
@@ -206,5 +214,28 @@ impl ContainerRecord {
             inspect,
             workload,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn filter_by_name_and_label_and_never_itself() {
+        let filter = ContainerFilter {
+            include: vec!["web".into()],
+            exclude: vec!["old".into()],
+            labels: vec!["tier=front".into()],
+            ..ContainerFilter::default()
+        };
+        assert!(filter.keeps("web-1", &json!({"tier": "front"})));
+        assert!(!filter.keeps("web-old", &json!({"tier": "front"})));
+        assert!(!filter.keeps("db", &json!({"tier": "front"})));
+        assert!(!filter.keeps("web-1", &json!({"tier": "back"})));
+        let all = ContainerFilter::default();
+        assert!(all.keeps("anything", &Value::Null));
+        assert!(!all.keeps("dockguard", &json!({"dockguard.bench": ""})));
     }
 }

@@ -3,7 +3,7 @@
 //! docker-bench-security's console view (`-f human`), its JSON log (`-f dbs-json`) or, for
 //! every other format, as findings through the common reporters.
 
-use crate::cli::{BenchArgs, ConfigArgs, OutputArgs};
+use crate::cli::{BenchArgs, OutputArgs};
 use crate::lint::write_report;
 use crate::settings;
 use anyhow::{Context, Result, bail};
@@ -11,7 +11,7 @@ use dockguard_bench::checks::registry::CHECKS;
 use dockguard_bench::facts::HostFacts;
 use dockguard_bench::snapshot::{ContainerFilter, Snapshot};
 use dockguard_bench::{BenchReport, CheckResult, Verdict};
-use dockguard_core::{Finding, RuleMeta, Severity};
+use dockguard_core::{Finding, RuleMeta};
 use dockguard_engine::Engine;
 use dockguard_report::{Format, Report};
 use serde_json::Value;
@@ -26,16 +26,10 @@ const CIS_VERSION: &str = "1.6.0";
 /// Runs the command; returns the exit code (0 clean, 1 findings at or above `--fail-on`).
 /// Engine and usage errors are `Err` (exit 2).
 pub fn run(args: &BenchArgs) -> Result<i32> {
-    let (config_args, hb) = split_bench_codes(&args.config)?;
-    let mut config = settings::load(&config_args, Path::new("."))?;
-    config.severity_overrides.extend(hb.severities);
+    let config = settings::load(&args.config, Path::new("."))?;
     let options = dockguard_bench::Options {
         include: selection(&args.check, "--check")?,
-        exclude: {
-            let mut exclude = selection(&args.exclude, "--exclude")?;
-            exclude.extend(hb.disabled);
-            exclude
-        },
+        exclude: selection(&args.exclude, "--exclude")?,
         trusted_users: args.trusted_user.clone(),
     };
     let root = args.root.clone().unwrap_or_else(default_root);
@@ -126,59 +120,6 @@ fn epoch_now() -> u64 {
 
 // ---------------------------------------------------------------------------------------------
 // Selection and configuration
-
-/// What `--enable/--disable/--severity` said about bench checks (`HB…` codes), which the
-/// shared configuration loader does not know.
-#[derive(Default)]
-struct BenchCodes {
-    severities: BTreeMap<String, Severity>,
-    /// Ids of the checks `--disable HB…` turns off.
-    disabled: Vec<String>,
-}
-
-fn check_by_code(code: &str) -> Option<&'static dockguard_bench::Check> {
-    CHECKS
-        .iter()
-        .copied()
-        .find(|c| c.meta.code.eq_ignore_ascii_case(code))
-}
-
-/// Takes the bench codes out of the configuration flags; the rest goes to the shared loader.
-fn split_bench_codes(args: &ConfigArgs) -> Result<(ConfigArgs, BenchCodes)> {
-    let mut rest = args.clone();
-    let mut hb = BenchCodes::default();
-    let is_bench = |code: &str| code.len() > 2 && code[..2].eq_ignore_ascii_case("HB");
-    let known = |code: &str| -> Result<&'static dockguard_bench::Check> {
-        check_by_code(code.trim()).with_context(|| {
-            format!(
-                "unknown bench check code `{}` (see `dockguard bench -f json` or the CIS ids)",
-                code.trim()
-            )
-        })
-    };
-    rest.enable.retain(|code| !is_bench(code));
-    for code in args.enable.iter().filter(|c| is_bench(c)) {
-        known(code)?; // every bench check runs unless excluded
-    }
-    rest.disable.retain(|code| !is_bench(code));
-    for code in args.disable.iter().filter(|c| is_bench(c)) {
-        hb.disabled.push(known(code)?.id.to_string());
-    }
-    rest.severity
-        .retain(|pair| !pair.split_once('=').is_some_and(|(c, _)| is_bench(c)));
-    for pair in &args.severity {
-        let Some((code, severity)) = pair.split_once('=') else {
-            continue;
-        };
-        if !is_bench(code) {
-            continue;
-        }
-        let check = known(code)?;
-        let severity: Severity = severity.trim().parse().map_err(anyhow::Error::msg)?;
-        hb.severities.insert(check.meta.code.to_string(), severity);
-    }
-    Ok((rest, hb))
-}
 
 /// docker-bench-security's group names and the sections they stand for.
 const GROUPS: &[(&str, &[&str])] = &[
@@ -732,7 +673,7 @@ mod tests {
     use super::*;
     use dockguard_bench::Check;
     use dockguard_bench::checks::Outcome;
-    use dockguard_core::Step;
+    use dockguard_core::{Severity, Step};
 
     macro_rules! check {
         ($name:ident, $id:literal, $code:literal, $scored:literal, $title:literal) => {

@@ -11,7 +11,10 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     let workload = dockguard_workload::rules::registry::RULES
         .iter()
         .map(|r| r.meta());
-    dockerfile.chain(workload).collect()
+    let bench = dockguard_bench::checks::registry::CHECKS
+        .iter()
+        .map(|c| &c.meta);
+    dockerfile.chain(workload).chain(bench).collect()
 }
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {

@@ -211,8 +211,9 @@ fn content_trust(
             Outcome::pass().with_details(format!("DOCKER_CONTENT_TRUST={v}"))
         }
         None | Some("") if in_container => Outcome::info(
-            "DOCKER_CONTENT_TRUST is not set in the bench's container, whose environment is \
-             not the operator's: pass -e DOCKER_CONTENT_TRUST to check it",
+            "DOCKER_CONTENT_TRUST is not set for dockguard, which reads the host from another \
+             root (a container): its environment is not the operator's; pass \
+             -e DOCKER_CONTENT_TRUST to check it",
         ),
         Some(v) if !v.is_empty() => Outcome::warn(
             meta,
