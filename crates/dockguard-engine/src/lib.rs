@@ -162,15 +162,107 @@ pub fn parse_host(host: &str) -> Result<PathBuf> {
     })
 }
 
-/// The socket to use: `flag` (`--host`), else `DOCKER_HOST`, else [`DEFAULT_HOST`]. Empty
-/// values count as unset, as in the Docker CLI.
+/// Where the Docker CLI would look for its engine, read from the process environment.
+#[derive(Debug, Clone, Default)]
+pub struct HostEnv {
+    /// `DOCKER_HOST`.
+    pub docker_host: Option<String>,
+    /// `DOCKER_CONTEXT`.
+    pub docker_context: Option<String>,
+    /// `DOCKER_CONFIG`, else `$HOME/.docker`: holds `config.json` (`currentContext`) and
+    /// `contexts/meta/*/meta.json`.
+    pub config_dir: Option<PathBuf>,
+    /// `XDG_RUNTIME_DIR`, where a rootless daemon puts its socket.
+    pub runtime_dir: Option<PathBuf>,
+}
+
+impl HostEnv {
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        HostEnv {
+            docker_host: var("DOCKER_HOST"),
+            docker_context: var("DOCKER_CONTEXT"),
+            config_dir: var("DOCKER_CONFIG")
+                .map(PathBuf::from)
+                .or_else(|| var("HOME").map(|h| Path::new(&h).join(".docker"))),
+            runtime_dir: var("XDG_RUNTIME_DIR").map(PathBuf::from),
+        }
+    }
+}
+
+/// The socket to use, as the Docker CLI chooses it: `flag` (`--host`), else `DOCKER_HOST`,
+/// else the Docker context (`DOCKER_CONTEXT`, else `currentContext` of `config.json`), else
+/// [`DEFAULT_HOST`] when that socket exists, else a rootless daemon's
+/// `$XDG_RUNTIME_DIR/docker.sock` when that one exists, else [`DEFAULT_HOST`]. Empty values
+/// count as unset.
 pub fn resolve_host(flag: Option<&str>) -> Result<PathBuf> {
-    let env = std::env::var("DOCKER_HOST").ok();
-    let host = flag
-        .filter(|h| !h.trim().is_empty())
-        .or(env.as_deref().filter(|h| !h.trim().is_empty()))
-        .unwrap_or(DEFAULT_HOST);
-    parse_host(host)
+    resolve_host_in(&HostEnv::from_process(), flag)
+}
+
+/// [`resolve_host`] with an explicit environment.
+pub fn resolve_host_in(env: &HostEnv, flag: Option<&str>) -> Result<PathBuf> {
+    if let Some(host) = flag.filter(|h| !h.trim().is_empty()) {
+        return parse_host(host);
+    }
+    if let Some(host) = &env.docker_host {
+        return parse_host(host);
+    }
+    if let Some(host) = context_host(env)? {
+        return parse_host(&host);
+    }
+    let default = parse_host(DEFAULT_HOST)?;
+    if !default.exists()
+        && let Some(rootless) = env.runtime_dir.as_ref().map(|d| d.join("docker.sock"))
+        && rootless.exists()
+    {
+        return Ok(rootless);
+    }
+    Ok(default)
+}
+
+/// The `docker` endpoint of the current Docker context, if one other than `default` is chosen.
+fn context_host(env: &HostEnv) -> Result<Option<String>> {
+    let Some(config_dir) = &env.config_dir else {
+        return Ok(None);
+    };
+    let name = match &env.docker_context {
+        Some(name) => Some(name.clone()),
+        None => std::fs::read(config_dir.join("config.json"))
+            .ok()
+            .and_then(|raw| serde_json::from_slice::<serde_json::Value>(&raw).ok())
+            .and_then(|c| c.get("currentContext")?.as_str().map(str::to_string))
+            .filter(|n| !n.is_empty()),
+    };
+    let Some(name) = name.filter(|n| n != "default") else {
+        return Ok(None);
+    };
+    // Context folders are named by a hash of the name; reading each meta.json avoids
+    // depending on the hash.
+    let meta_dir = config_dir.join("contexts").join("meta");
+    for entry in std::fs::read_dir(&meta_dir).into_iter().flatten().flatten() {
+        let Ok(raw) = std::fs::read(entry.path().join("meta.json")) else {
+            continue;
+        };
+        let Ok(meta) = serde_json::from_slice::<serde_json::Value>(&raw) else {
+            continue;
+        };
+        if meta.get("Name").and_then(serde_json::Value::as_str) == Some(name.as_str()) {
+            return match meta
+                .pointer("/Endpoints/docker/Host")
+                .and_then(serde_json::Value::as_str)
+            {
+                Some(host) => Ok(Some(host.to_string())),
+                None => Err(Error::InvalidHost {
+                    host: format!("context {name}"),
+                    reason: "the context has no docker endpoint",
+                }),
+            };
+        }
+    }
+    Err(Error::InvalidHost {
+        host: format!("context {name}"),
+        reason: "no such Docker context in the Docker configuration folder",
+    })
 }
 
 /// A Docker engine reached through a Unix socket.

@@ -328,3 +328,71 @@ fn versions_and_segments() {
     assert_eq!(encode_segment("a-b_c.d"), "a-b_c.d");
     assert_eq!(encode_segment("é/?"), "%C3%A9%2F%3F");
 }
+
+#[test]
+fn hosts_from_environment_contexts_and_rootless_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("docker-config");
+    let meta = config.join("contexts/meta/0123abcd");
+    std::fs::create_dir_all(&meta).unwrap();
+    std::fs::write(
+        meta.join("meta.json"),
+        r#"{"Name":"remote","Metadata":{},"Endpoints":{"docker":{"Host":"unix:///ctx/docker.sock","SkipTLSVerify":false}}}"#,
+    )
+    .unwrap();
+    let env = |host: Option<&str>, context: Option<&str>| HostEnv {
+        docker_host: host.map(str::to_string),
+        docker_context: context.map(str::to_string),
+        config_dir: Some(config.clone()),
+        runtime_dir: None,
+    };
+    // DOCKER_HOST beats a context; a flag beats both.
+    assert_eq!(
+        resolve_host_in(&env(Some("unix:///env.sock"), Some("remote")), None).unwrap(),
+        PathBuf::from("/env.sock")
+    );
+    assert_eq!(
+        resolve_host_in(
+            &env(Some("unix:///env.sock"), None),
+            Some("unix:///flag.sock")
+        )
+        .unwrap(),
+        PathBuf::from("/flag.sock")
+    );
+    // DOCKER_CONTEXT, then config.json's currentContext.
+    assert_eq!(
+        resolve_host_in(&env(None, Some("remote")), None).unwrap(),
+        PathBuf::from("/ctx/docker.sock")
+    );
+    std::fs::write(
+        config.join("config.json"),
+        r#"{"currentContext": "remote"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        resolve_host_in(&env(None, None), None).unwrap(),
+        PathBuf::from("/ctx/docker.sock")
+    );
+    // `default` means no context; an unknown one is an error naming it.
+    assert_ne!(
+        resolve_host_in(&env(None, Some("default")), None).unwrap(),
+        PathBuf::from("/ctx/docker.sock")
+    );
+    let err = resolve_host_in(&env(None, Some("nope")), None).unwrap_err();
+    assert!(err.to_string().contains("context nope"), "{err}");
+
+    // A rootless daemon's socket is used when the system one does not exist.
+    let runtime = dir.path().join("run-user");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::write(runtime.join("docker.sock"), "").unwrap();
+    let rootless = HostEnv {
+        runtime_dir: Some(runtime.clone()),
+        ..HostEnv::default()
+    };
+    let chosen = resolve_host_in(&rootless, None).unwrap();
+    if std::path::Path::new("/var/run/docker.sock").exists() {
+        assert_eq!(chosen, PathBuf::from("/var/run/docker.sock"));
+    } else {
+        assert_eq!(chosen, runtime.join("docker.sock"));
+    }
+}
