@@ -60,6 +60,14 @@ pub struct ContainerFilter {
 }
 
 impl ContainerFilter {
+    /// Name patterns select images too, by tag, as in docker-bench-security (`-i web` checks
+    /// the `web` images); labels select containers only.
+    pub fn keeps_image(&self, tags: &[String]) -> bool {
+        let any_tag = |p: &String| tags.iter().any(|t| t.contains(p.as_str()));
+        (self.include.is_empty() || self.include.iter().any(any_tag))
+            && !self.exclude.iter().any(any_tag)
+    }
+
     /// dockguard's own container (label [`SELF_LABEL`]) is never benched.
     pub fn keeps(&self, name: &str, labels: &Value) -> bool {
         if labels.get(SELF_LABEL).is_some() {
@@ -115,7 +123,7 @@ impl Snapshot {
                 let Some(id) = image.get("Id").and_then(Value::as_str) else {
                     continue;
                 };
-                let tags = image
+                let tags: Vec<String> = image
                     .get("RepoTags")
                     .and_then(Value::as_array)
                     .map(|t| {
@@ -125,6 +133,9 @@ impl Snapshot {
                             .collect()
                     })
                     .unwrap_or_default();
+                if !filter.keeps_image(&tags) {
+                    continue;
+                }
                 let inspect = engine.get_json(&format!("/images/{id}/json"))?.value;
                 let history = engine.get_json(&format!("/images/{id}/history"))?.value;
                 images.push(ImageRecord {
@@ -237,5 +248,10 @@ mod tests {
         let all = ContainerFilter::default();
         assert!(all.keeps("anything", &Value::Null));
         assert!(!all.keeps("dockguard", &json!({"dockguard.bench": ""})));
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(filter.keeps_image(&tags(&["example/web:1"])));
+        assert!(!filter.keeps_image(&tags(&["example/web-old:1"])));
+        assert!(!filter.keeps_image(&tags(&["postgres:16"])));
+        assert!(all.keeps_image(&[]));
     }
 }

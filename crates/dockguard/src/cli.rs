@@ -175,10 +175,12 @@ pub struct BenchArgs {
     /// Skip these checks: ids or sections, as for --check.
     #[arg(long, short = 'e', value_name = "ID,...", value_delimiter = ',')]
     pub exclude: Vec<String>,
-    /// Only containers whose name contains PATTERN (comma-separated or repeated: any).
+    /// Only containers whose name, and images whose tag, contains PATTERN (comma-separated or
+    /// repeated: any).
     #[arg(long, short = 'i', value_name = "PATTERN", value_delimiter = ',')]
     pub include_container: Vec<String>,
-    /// Skip containers whose name contains PATTERN (comma-separated or repeated).
+    /// Skip containers whose name, and images whose tag, contains PATTERN (comma-separated or
+    /// repeated).
     #[arg(long, short = 'x', value_name = "PATTERN", value_delimiter = ',')]
     pub exclude_container: Vec<String>,
     /// Only containers with this label, `KEY` or `KEY=VALUE` (repeatable: all must match).

@@ -250,6 +250,9 @@ mod tests {
         if let Some(n) = id.strip_prefix("C.5.3.") {
             return format!("HB95{n}");
         }
+        if id == "C.2" {
+            return "HB902".to_string();
+        }
         let (section, n) = id.split_once('.').expect("section.number");
         format!("HB{section}{:02}", n.parse::<u32>().expect("number"))
     }
@@ -268,6 +271,7 @@ mod tests {
         for (section, count) in [(4, 12), (5, 32), (6, 2), (7, 9)] {
             expected.extend((1..=count).map(|n| format!("{section}.{n}")));
         }
+        expected.push("C.2".to_string());
         expected.extend((1..=4).map(|n| format!("C.5.3.{n}")));
         let ids: Vec<&str> = ours.iter().map(|c| c.id).collect();
         assert_eq!(ids, expected);

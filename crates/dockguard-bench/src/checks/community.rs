@@ -1,6 +1,7 @@
-//! docker-bench-security's community checks C.5.3.1–C.5.3.4: containers given one of four
-//! dangerous capabilities, judged by WL101 (and WL100 for privileged containers, which have
-//! every capability).
+//! docker-bench-security's community checks: C.2 (legacy v1 registry) and C.5.3.1–C.5.3.4,
+//! containers given one of four dangerous capabilities, judged by WL101 (and WL100 for
+//! privileged containers, which have every capability). Its C.1 and C.1.1 are examples of how
+//! to write a check ("This is a example check") and are not carried over.
 
 use super::c_common::{bench_check, container_outcome, rule_findings, same_place, settings};
 use super::{Ctx, Outcome};
@@ -27,6 +28,68 @@ fn capability_outcome(ctx: &Ctx, cap: &str) -> Outcome {
         findings,
         &format!("CAP_{cap} capability added for containers"),
     )
+}
+
+bench_check! {
+    /// ## What it does
+    /// On engines older than 17.12, reports a daemon that still allows pull, push and login
+    /// against v1 registries (no `--disable-legacy-registry`, flag or daemon.json key). From
+    /// 17.12 on, v1 registry support is gone from the engine and the option no longer exists:
+    /// the check is `INFO` "(Deprecated)".
+    ///
+    /// ## Why is this bad?
+    /// The v1 registry protocol has no content addressing: images pulled with it cannot be
+    /// verified by digest, and its authentication is weaker.
+    ///
+    /// ## Example
+    /// ```console
+    /// $ dockerd   # Docker 17.09, v1 registries still allowed
+    /// ```
+    ///
+    /// ## Compared with docker-bench-security
+    /// Same rule and version threshold; the version comes from `/version` instead of the
+    /// text of `docker version`.
+    ///
+    /// ## Fix
+    /// Upgrade the engine; on an engine older than 17.12 start dockerd with
+    /// `--disable-legacy-registry`.
+    pub static CHECK_C_2 {
+        id: "C.2",
+        scored: true,
+        eval: eval_c_2,
+        code: "HB902",
+        name: "legacy-registry-allowed",
+        step: TrustedImages,
+        severity: Medium,
+        summary: "Ensure operations on legacy registry (v1) are Disabled (Automated)",
+        references: [Url "https://docs.docker.com/engine/deprecated/#interacting-with-v1-registries"],
+    }
+}
+
+fn eval_c_2(ctx: &Ctx) -> Outcome {
+    let version = super::s2_18_experimental::server_version(ctx.snapshot)
+        .and_then(super::s2_18_experimental::major_minor);
+    match version {
+        Some(v) if v < (17, 12) => {
+            if ctx
+                .facts
+                .daemon
+                .bool_setting("disable-legacy-registry", "disable-legacy-registry")
+                == Some(true)
+            {
+                Outcome::pass()
+            } else {
+                Outcome::warn(
+                    &CHECK_C_2.meta,
+                    ctx.config,
+                    "the daemon allows operations on v1 registries",
+                    super::host_location("docker://daemon"),
+                )
+            }
+        }
+        Some(_) => Outcome::info("(Deprecated) v1 registry support was removed in Docker 17.12"),
+        None => Outcome::info("the engine's version is unknown"),
+    }
 }
 
 bench_check! {
@@ -187,6 +250,38 @@ mod tests {
     };
     use crate::result::Verdict;
     use serde_json::json;
+
+    #[test]
+    fn legacy_registry_by_engine_version() {
+        use crate::facts::{DaemonConfig, HostFacts};
+        use crate::snapshot::Snapshot;
+        let engine = |version: &str| Snapshot {
+            version: json!({ "Version": version }),
+            ..Snapshot::default()
+        };
+        let facts = |args: &[&str]| HostFacts {
+            daemon: DaemonConfig {
+                args: args.iter().map(|a| a.to_string()).collect(),
+                ..DaemonConfig::default()
+            },
+            ..HostFacts::default()
+        };
+        let eval = |snapshot: &Snapshot, facts: &HostFacts| {
+            let config = dockguard_core::Config::default();
+            let options = crate::Options::default();
+            eval_c_2(&crate::checks::Ctx::new(snapshot, facts, &config, &options)).verdict
+        };
+        assert_eq!(eval(&engine("20.10.24+dfsg1"), &facts(&[])), Verdict::Info);
+        assert_eq!(eval(&engine("17.09.1-ce"), &facts(&[])), Verdict::Warn);
+        assert_eq!(
+            eval(
+                &engine("17.09.1-ce"),
+                &facts(&["--disable-legacy-registry"])
+            ),
+            Verdict::Pass
+        );
+        assert_eq!(eval(&Snapshot::default(), &facts(&[])), Verdict::Info);
+    }
 
     #[test]
     fn named_all_and_privileged() {

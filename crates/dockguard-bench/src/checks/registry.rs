@@ -128,6 +128,7 @@ pub static CHECKS: &[&Check] = &[
     &s7_swarm::CHECK_7_7,
     &s7_swarm::CHECK_7_8,
     &s7_swarm::CHECK_7_9,
+    &community::CHECK_C_2,
     &community::CHECK_C_5_3_1,
     &community::CHECK_C_5_3_2,
     &community::CHECK_C_5_3_3,

@@ -57,7 +57,7 @@ pub static CHECK: Check = Check {
 };
 
 /// `(major, minor)` of a server version: `20.10.24+dfsg1` → `(20, 10)`, `1.13.1` → `(1, 13)`.
-fn major_minor(version: &str) -> Option<(u32, u32)> {
+pub(crate) fn major_minor(version: &str) -> Option<(u32, u32)> {
     let mut parts = version.trim().trim_start_matches('v').split('.');
     let mut number = || -> Option<u32> {
         let part = parts.next()?;
@@ -67,7 +67,7 @@ fn major_minor(version: &str) -> Option<(u32, u32)> {
     Some((number()?, number()?))
 }
 
-fn server_version(snapshot: &Snapshot) -> Option<&str> {
+pub(crate) fn server_version(snapshot: &Snapshot) -> Option<&str> {
     snapshot
         .version
         .get("Version")

@@ -270,8 +270,8 @@ fn image_location(name: &str) -> dockguard_core::Location {
     host_location(&format!("docker-image://{name}"))
 }
 
-/// `WARN` naming the images `flag` returns a message for, `PASS` when none, `INFO` when there
-/// are no images.
+/// `WARN` naming the images `flag` returns a message for, `PASS` when none (also when there is
+/// no image at all, as docker-bench-security has it: nothing breaks the rule).
 fn images_outcome(
     ctx: &Ctx,
     meta: &'static RuleMeta,
@@ -279,7 +279,7 @@ fn images_outcome(
     flag: impl Fn(&ImageRecord) -> Option<String>,
 ) -> Outcome {
     if ctx.snapshot.images.is_empty() {
-        return Outcome::info("No images");
+        return Outcome::pass().with_details("No images");
     }
     let mut items = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
@@ -763,7 +763,7 @@ mod tests {
         assert_outcome(&outcome, Verdict::Warn, &["5b5d3fd19055"]);
         assert!(outcome.findings[0].message.contains("HEALTHCHECK NONE"));
 
-        assert_outcome(&run(&CHECK_4_6, &with_images(vec![])), Verdict::Info, &[]);
+        assert_outcome(&run(&CHECK_4_6, &with_images(vec![])), Verdict::Pass, &[]);
     }
 
     #[test]
@@ -828,6 +828,6 @@ mod tests {
             Verdict::Pass,
             &[],
         );
-        assert_outcome(&run(&CHECK_4_9, &with_images(vec![])), Verdict::Info, &[]);
+        assert_outcome(&run(&CHECK_4_9, &with_images(vec![])), Verdict::Pass, &[]);
     }
 }
