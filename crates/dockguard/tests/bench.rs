@@ -8,13 +8,12 @@
 //! is asserted, with the containers each check names.
 
 use assert_cmd::Command;
-use dockguard_testsupport::{Containers, IMAGE, docker, ensure_image};
+use dockguard_testsupport::{Containers, IMAGE, SecondDaemon, docker, ensure_image};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command as Process, Stdio};
+use std::path::Path;
+use std::process::Command as Process;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
 /// The bench reads the command line of the newest dockerd on the host: a bench of the main
 /// engine must not run while the second daemon of [`daemon_checks_follow_daemon_json`] is up.
@@ -666,105 +665,6 @@ fn usage_and_engine_errors_exit_2() {
 
 // ---------------------------------------------------------------------------------------------
 // A second daemon with a known configuration
-
-/// A dockerd of our own: its socket, data root, exec root and pidfile in a temporary folder,
-/// in a network namespace of its own so that its bridge and iptables chains never touch the
-/// host's (dockerd resets the DOCKER chains at start, and `--bridge none` deletes docker0).
-/// Stopped and cleaned up when dropped.
-struct SecondDaemon {
-    child: Child,
-    dir: tempfile::TempDir,
-}
-
-impl SecondDaemon {
-    fn start(daemon_json: &str) -> SecondDaemon {
-        let dir = tempfile::Builder::new().prefix("dgb").tempdir().unwrap();
-        let config = dir.path().join("daemon.json");
-        std::fs::write(&config, daemon_json).unwrap();
-        std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o644))
-            .unwrap();
-        let log = std::fs::File::create(dir.path().join("dockerd.log")).unwrap();
-        let path = |name: &str| dir.path().join(name).display().to_string();
-        let child = Process::new("unshare")
-            .args(["--net", "--fork", "--kill-child", "dockerd"])
-            .args(["--config-file", &path("daemon.json")])
-            .args(["-H", &format!("unix://{}", path("d.sock"))])
-            .args(["--data-root", &path("data")])
-            .args(["--exec-root", &path("exec")])
-            .args(["--pidfile", &path("dockerd.pid")])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("unshare and dockerd (util-linux, docker.io) are needed");
-        let mut daemon = SecondDaemon { child, dir };
-        let host = daemon.host();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if dockguard_engine::Engine::connect(Some(&host)).is_ok() {
-                break;
-            }
-            if let Ok(Some(status)) = daemon.child.try_wait() {
-                panic!("the second dockerd exited ({status}):\n{}", daemon.log());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the second dockerd did not answer within 60 s:\n{}",
-                daemon.log()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        daemon
-    }
-
-    fn host(&self) -> String {
-        format!("unix://{}", self.dir.path().join("d.sock").display())
-    }
-
-    fn data_root(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn log(&self) -> String {
-        let text = std::fs::read_to_string(self.dir.path().join("dockerd.log")).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-}
-
-impl Drop for SecondDaemon {
-    fn drop(&mut self) {
-        // SIGTERM to dockerd itself (unshare does not pass it on), SIGKILL to unshare if it does
-        // not stop (which kills dockerd too: --kill-child).
-        if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("dockerd.pid")) {
-            let _ = Process::new("kill").args(["-TERM", pid.trim()]).status();
-        }
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        // dockerd makes its data root a mount point; unmount it if it is still there.
-        let data = self.data_root();
-        if mounted(&data) {
-            let _ = Process::new("umount").arg("-l").arg(&data).status();
-        }
-    }
-}
-
-fn mounted(path: &Path) -> bool {
-    let target = path.display().to_string();
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap_or_default()
-        .lines()
-        .any(|l| l.split(' ').nth(4) == Some(target.as_str()))
-}
 
 const DAEMON_JSON: &str = r#"{
   "icc": false,
