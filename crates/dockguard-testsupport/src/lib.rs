@@ -24,31 +24,10 @@ pub fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// Imports [`IMAGE`] unless present (no registry is reachable here, so nothing is pulled).
+/// Imports [`IMAGE`] into the default engine unless present (no registry is reachable here, so
+/// nothing is pulled).
 pub fn ensure_image() {
-    let present = Command::new("docker")
-        .args(["image", "inspect", IMAGE])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if present {
-        return;
-    }
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let bin = dir.path().join("bin");
-    std::fs::create_dir_all(&bin).expect("bin folder");
-    std::fs::copy("/bin/busybox", bin.join("busybox"))
-        .expect("/bin/busybox (Debian busybox-static) is needed to build the test image");
-    std::os::unix::fs::symlink("busybox", bin.join("sh")).expect("sh link");
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "tar -C '{}' -c . | docker import - {IMAGE}",
-            dir.path().display()
-        ))
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("sh");
-    assert!(status.success(), "docker import of {IMAGE} failed");
+    ensure_image_in(None);
 }
 
 /// Removes the named containers (and their anonymous volumes) when dropped, passed or not.
@@ -184,8 +163,15 @@ pub fn docker_on(host: &str, args: &[&str]) -> String {
 
 /// Imports [`IMAGE`] into the engine at `host` unless present.
 pub fn ensure_image_on(host: &str) {
+    ensure_image_in(Some(host));
+}
+
+/// Imports [`IMAGE`] into the engine at `host` (the default one when `None`) unless present.
+fn ensure_image_in(host: Option<&str>) {
+    let host_args: Vec<&str> = host.map_or(Vec::new(), |h| vec!["-H", h]);
     let present = Command::new("docker")
-        .args(["-H", host, "image", "inspect", IMAGE])
+        .args(&host_args)
+        .args(["image", "inspect", IMAGE])
         .output()
         .is_ok_and(|o| o.status.success());
     if present {
@@ -197,17 +183,15 @@ pub fn ensure_image_on(host: &str) {
     std::fs::copy("/bin/busybox", bin.join("busybox"))
         .expect("/bin/busybox (Debian busybox-static) is needed to build the test image");
     std::os::unix::fs::symlink("busybox", bin.join("sh")).expect("sh link");
+    let host_flag = host.map_or(String::new(), |h| format!("-H '{h}' "));
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "tar -C '{}' -c . | docker -H '{host}' import - {IMAGE}",
+            "tar -C '{}' -c . | docker {host_flag}import - {IMAGE}",
             dir.path().display()
         ))
         .stdout(Stdio::null())
         .status()
         .expect("sh");
-    assert!(
-        status.success(),
-        "docker import of {IMAGE} into {host} failed"
-    );
+    assert!(status.success(), "docker import of {IMAGE} failed");
 }

@@ -591,20 +591,7 @@ fn sorted_findings(report: &BenchReport) -> Vec<Finding> {
             ))
         })
         .collect();
-    findings.sort_by(|a, b| {
-        (
-            &a.location.file,
-            a.location.line,
-            a.location.column,
-            &a.code,
-        )
-            .cmp(&(
-                &b.location.file,
-                b.location.line,
-                b.location.column,
-                &b.code,
-            ))
-    });
+    crate::lint::sort_findings(&mut findings);
     findings
 }
 

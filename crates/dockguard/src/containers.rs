@@ -56,20 +56,7 @@ pub fn run(args: &ContainersArgs) -> Result<i32> {
         sources.insert(file, text);
     }
 
-    findings.sort_by(|a, b| {
-        (
-            &a.location.file,
-            a.location.line,
-            a.location.column,
-            &a.code,
-        )
-            .cmp(&(
-                &b.location.file,
-                b.location.line,
-                b.location.column,
-                &b.code,
-            ))
-    });
+    crate::lint::sort_findings(&mut findings);
     let fail_on = args
         .output
         .fail_on

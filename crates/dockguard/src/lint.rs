@@ -253,20 +253,7 @@ fn run(
         .iter()
         .flat_map(|o| o.findings.iter().cloned())
         .collect();
-    findings.sort_by(|a, b| {
-        (
-            &a.location.file,
-            a.location.line,
-            a.location.column,
-            &a.code,
-        )
-            .cmp(&(
-                &b.location.file,
-                b.location.line,
-                b.location.column,
-                &b.code,
-            ))
-    });
+    sort_findings(&mut findings);
     let sources: BTreeMap<String, String> = outcomes
         .iter()
         .map(|o| (o.name.clone(), o.text.clone()))
@@ -368,6 +355,24 @@ fn fix_file(path: &Path, name: &str, text: String, config: &Config) -> Result<St
     }
     tmp.persist(path).map_err(|e| cannot(&e.error))?;
     Ok(fixed)
+}
+
+/// Report order: file, line, column, code.
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            &a.location.file,
+            a.location.line,
+            a.location.column,
+            &a.code,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                &b.code,
+            ))
+    });
 }
 
 pub(crate) fn write_report(report: &Report, output: &OutputArgs) -> Result<()> {
