@@ -30,8 +30,10 @@ pub struct FileStat {
 
 impl FileStat {
     /// No permission bit beyond `allowed` is set (`0o606` is not within `0o644`).
+    /// The sticky bit grants nothing (a rootless daemon sets it on its socket so that
+    /// runtime-directory cleaners leave it alone), so it is ignored; setuid and setgid count.
     pub fn mode_within(&self, allowed: u32) -> bool {
-        self.mode & 0o7777 & !allowed == 0
+        self.mode & 0o6777 & !allowed == 0
     }
 
     pub fn owned_by_root(&self) -> bool {
@@ -1168,6 +1170,8 @@ mod tests {
         // docker-bench-security compares 606 <= 644 as decimals and passes it.
         assert!(!stat(0o606).mode_within(0o644));
         assert!(!stat(0o660).mode_within(0o644));
+        assert!(stat(0o1660).mode_within(0o660));
+        assert!(!stat(0o4644).mode_within(0o644));
     }
 
     use std::os::unix::fs::{PermissionsExt, symlink};
