@@ -10,6 +10,7 @@
 
 pub mod checks;
 pub mod facts;
+pub mod render;
 pub mod result;
 pub mod snapshot;
 
