@@ -59,7 +59,137 @@ pub(crate) fn get<S: Read + Write>(
     read_response(stream, limit)
 }
 
-fn read_response<R: Read>(stream: &mut R, limit: usize) -> Result<Response, HttpError> {
+/// Sends `GET path` and returns the status, headers and a reader of the body that decodes its
+/// framing as it goes: for bodies too large to hold (an image export).
+pub(crate) fn get_streaming<S: Read + Write>(
+    mut stream: S,
+    path: &str,
+) -> Result<(Response, BodyReader<S>), HttpError> {
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: dockguard/{}\r\nConnection: close\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    stream.write_all(request.as_bytes())?;
+    stream.flush()?;
+    let (head, rest) = read_head(&mut stream)?;
+    let body = BufReader::new(io::Cursor::new(rest).chain(stream));
+    let framing = if matches!(head.status, 100..=199 | 204 | 304) {
+        Framing::Length(0)
+    } else if head
+        .header("Transfer-Encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
+    {
+        Framing::Chunked {
+            left: 0,
+            done: false,
+        }
+    } else if let Some(len) = head.header("Content-Length") {
+        Framing::Length(
+            len.parse()
+                .map_err(|_| malformed(format!("bad Content-Length `{len}`")))?,
+        )
+    } else {
+        Framing::UntilClose
+    };
+    Ok((head, BodyReader { body, framing }))
+}
+
+enum Framing {
+    /// Bytes left in the body.
+    Length(u64),
+    /// Bytes left in the current chunk.
+    Chunked {
+        left: u64,
+        done: bool,
+    },
+    UntilClose,
+}
+
+/// A response body read as a stream.
+pub struct BodyReader<S> {
+    body: BufReader<io::Chain<io::Cursor<Vec<u8>>, S>>,
+    framing: Framing,
+}
+
+impl<S> std::fmt::Debug for BodyReader<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BodyReader")
+    }
+}
+
+fn to_io(e: HttpError) -> io::Error {
+    match e {
+        HttpError::Io(e) => e,
+        HttpError::Malformed(detail) => io::Error::new(io::ErrorKind::InvalidData, detail),
+        HttpError::TooLarge => io::Error::new(io::ErrorKind::InvalidData, "body too large"),
+    }
+}
+
+impl<S: Read> Read for BodyReader<S> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        match &mut self.framing {
+            Framing::UntilClose => self.body.read(out),
+            Framing::Length(left) => {
+                if *left == 0 {
+                    return Ok(0);
+                }
+                let want = out.len().min(usize::try_from(*left).unwrap_or(usize::MAX));
+                let n = self.body.read(&mut out[..want])?;
+                if n == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the connection closed before the end of the body",
+                    ));
+                }
+                *left -= n as u64;
+                Ok(n)
+            }
+            Framing::Chunked { left, done } => {
+                if *done {
+                    return Ok(0);
+                }
+                if *left == 0 {
+                    let line = read_line(&mut self.body).map_err(to_io)?;
+                    let size_text = line.split(';').next().unwrap_or("").trim();
+                    let size = u64::from_str_radix(size_text, 16).map_err(|_| {
+                        io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("bad chunk size `{size_text}`"),
+                        )
+                    })?;
+                    if size == 0 {
+                        while !read_line(&mut self.body).map_err(to_io)?.is_empty() {}
+                        *done = true;
+                        return Ok(0);
+                    }
+                    *left = size;
+                }
+                let want = out.len().min(usize::try_from(*left).unwrap_or(usize::MAX));
+                let n = self.body.read(&mut out[..want])?;
+                if n == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the connection closed in the middle of a chunked body",
+                    ));
+                }
+                *left -= n as u64;
+                if *left == 0 && !read_line(&mut self.body).map_err(to_io)?.is_empty() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "chunk data longer than its size",
+                    ));
+                }
+                Ok(n)
+            }
+        }
+    }
+}
+
+/// Reads the status line and headers; returns them and the bytes read past them.
+fn read_head<R: Read>(stream: &mut R) -> Result<(Response, Vec<u8>), HttpError> {
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     let (status, reason, headers, head_len) = loop {
@@ -100,13 +230,21 @@ fn read_response<R: Read>(stream: &mut R, limit: usize) -> Result<Response, Http
             Err(e) => return Err(malformed(format!("bad status line or header: {e}"))),
         }
     };
-    let mut response = Response {
-        status,
-        reason,
-        headers,
-        body: Vec::new(),
-    };
     let rest = buf.split_off(head_len);
+    Ok((
+        Response {
+            status,
+            reason,
+            headers,
+            body: Vec::new(),
+        },
+        rest,
+    ))
+}
+
+fn read_response<R: Read>(stream: &mut R, limit: usize) -> Result<Response, HttpError> {
+    let (mut response, rest) = read_head(stream)?;
+    let status = response.status;
     let mut body = BufReader::new(io::Cursor::new(rest).chain(stream));
     let chunked = response
         .header("Transfer-Encoding")
@@ -288,5 +426,76 @@ mod tests {
     fn no_content_has_no_body() {
         let r = parse(b"HTTP/1.1 204 No Content\r\n\r\n", 100).unwrap();
         assert!(r.body.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod streaming_tests {
+    use super::*;
+
+    /// A fake connection: the request is written into `sent`, the answer read from `answer`.
+    struct Fake {
+        answer: io::Cursor<Vec<u8>>,
+        sent: Vec<u8>,
+    }
+
+    impl Read for Fake {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            // One byte at a time: every framing path must cope with short reads.
+            let n = buf.len().min(1);
+            self.answer.read(&mut buf[..n])
+        }
+    }
+
+    impl Write for Fake {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.sent.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn stream(answer: &[u8]) -> io::Result<Vec<u8>> {
+        let fake = Fake {
+            answer: io::Cursor::new(answer.to_vec()),
+            sent: Vec::new(),
+        };
+        let (head, mut body) = get_streaming(fake, "/images/x/get").map_err(to_io)?;
+        assert_eq!(head.status, 200);
+        let mut out = Vec::new();
+        body.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn every_framing_streams() {
+        assert_eq!(
+            stream(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA").unwrap(),
+            b"hello"
+        );
+        assert_eq!(
+            stream(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: t\r\n\r\n")
+                .unwrap(),
+            b"hello world"
+        );
+        assert_eq!(
+            stream(b"HTTP/1.1 200 OK\r\n\r\nuntil close").unwrap(),
+            b"until close"
+        );
+    }
+
+    #[test]
+    fn broken_bodies_are_errors() {
+        assert!(stream(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort").is_err());
+        assert!(stream(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err());
+        assert!(
+            stream(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n"
+            )
+            .is_err()
+        );
+        assert!(stream(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab").is_err());
     }
 }

@@ -8,7 +8,9 @@
 
 mod http;
 
-use std::io;
+pub use http::BodyReader;
+
+use std::io::{self, Read};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -384,6 +386,22 @@ impl Engine {
         Ok(Json { value, text })
     }
 
+    /// Streams `GET /images/{name}/get`: the image as a `docker save` tar, read as it arrives
+    /// (nothing buffered beyond the reader's own buffer, no temporary copy). Errors of the
+    /// engine (an unknown image) come back before any byte of the body.
+    pub fn export_image(&self, name: &str) -> Result<http::BodyReader<UnixStream>> {
+        let path = format!("{}/images/{}/get", self.prefix, encode_segment(name));
+        let stream = self.connect_stream(&path)?;
+        let (head, mut body) =
+            http::get_streaming(stream, &path).map_err(|e| self.http_error(&path, e))?;
+        if !(200..300).contains(&head.status) {
+            let mut text = String::new();
+            let _ = Read::take(&mut body, 64 * 1024).read_to_string(&mut text);
+            return Err(self.api_error(&path, head.status, &head.reason, &text));
+        }
+        Ok(body)
+    }
+
     fn socket_name(&self) -> String {
         self.socket.display().to_string()
     }
@@ -409,35 +427,50 @@ impl Engine {
         }
     }
 
-    fn send(&self, path: &str) -> Result<http::Response> {
-        let mut stream = UnixStream::connect(&self.socket).map_err(|cause| Error::Connect {
+    /// A connection to the engine with the read and write timeouts set.
+    fn connect_stream(&self, path: &str) -> Result<UnixStream> {
+        let stream = UnixStream::connect(&self.socket).map_err(|cause| Error::Connect {
             socket: self.socket_name(),
             cause,
         })?;
-        let io_error = |cause: io::Error| {
-            if matches!(
-                cause.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) {
+        let timeout = Some(self.timeout.max(Duration::from_millis(1)));
+        for result in [
+            stream.set_read_timeout(timeout),
+            stream.set_write_timeout(timeout),
+        ] {
+            result.map_err(|cause| Error::Io {
+                socket: self.socket_name(),
+                path: path.to_string(),
+                cause,
+            })?;
+        }
+        Ok(stream)
+    }
+
+    fn send(&self, path: &str) -> Result<http::Response> {
+        let mut stream = self.connect_stream(path)?;
+        http::get(&mut stream, path, self.body_limit).map_err(|e| self.http_error(path, e))
+    }
+
+    fn http_error(&self, path: &str, e: http::HttpError) -> Error {
+        match e {
+            http::HttpError::Io(cause)
+                if matches!(
+                    cause.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 Error::Timeout {
                     socket: self.socket_name(),
                     path: path.to_string(),
                     timeout: self.timeout,
                 }
-            } else {
-                Error::Io {
-                    socket: self.socket_name(),
-                    path: path.to_string(),
-                    cause,
-                }
             }
-        };
-        // A zero duration would mean "no timeout" to the OS call, which is an error there.
-        let timeout = Some(self.timeout.max(Duration::from_millis(1)));
-        stream.set_read_timeout(timeout).map_err(io_error)?;
-        stream.set_write_timeout(timeout).map_err(io_error)?;
-        http::get(&mut stream, path, self.body_limit).map_err(|e| match e {
-            http::HttpError::Io(cause) => io_error(cause),
+            http::HttpError::Io(cause) => Error::Io {
+                socket: self.socket_name(),
+                path: path.to_string(),
+                cause,
+            },
             http::HttpError::Malformed(detail) => Error::Protocol {
                 socket: self.socket_name(),
                 path: path.to_string(),
@@ -448,7 +481,7 @@ impl Engine {
                 path: path.to_string(),
                 limit: self.body_limit,
             },
-        })
+        }
     }
 }
 

@@ -100,3 +100,55 @@ fn a_wrong_socket_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn exports_an_image_as_a_stream() {
+    let engine = engine();
+    ensure_image();
+    let mut tar = engine.export_image(IMAGE).unwrap();
+    // Read the whole export as a stream and look at its entries without unpacking anything.
+    let mut names = Vec::new();
+    let mut bytes = 0u64;
+    let mut archive = tar_entries(&mut tar, &mut bytes);
+    names.append(&mut archive);
+    assert!(names.iter().any(|n| n == "manifest.json"), "{names:?}");
+    assert!(
+        bytes > 100_000,
+        "the busybox layer is in the stream ({bytes} bytes)"
+    );
+
+    let err = engine.export_image("dg-no-such-image:none").unwrap_err();
+    assert!(
+        matches!(err, dockguard_engine::Error::Api { status: 404, .. }),
+        "{err:?}"
+    );
+}
+
+/// Names of the entries of a tar stream (ustar headers read by hand: 512-byte blocks), and the
+/// total bytes read.
+fn tar_entries(stream: &mut impl std::io::Read, total: &mut u64) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut block = [0u8; 512];
+    loop {
+        if stream.read_exact(&mut block).is_err() {
+            return names;
+        }
+        *total += 512;
+        if block.iter().all(|b| *b == 0) {
+            return names;
+        }
+        let name_end = block[..100].iter().position(|b| *b == 0).unwrap_or(100);
+        let name = String::from_utf8_lossy(&block[..name_end]).to_string();
+        let size_text = String::from_utf8_lossy(&block[124..136]);
+        let size = u64::from_str_radix(size_text.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+            .unwrap_or(0);
+        let padded = size.div_ceil(512) * 512;
+        std::io::copy(
+            &mut std::io::Read::take(&mut *stream, padded),
+            &mut std::io::sink(),
+        )
+        .unwrap();
+        *total += padded;
+        names.push(name);
+    }
+}
