@@ -1,0 +1,148 @@
+//! Decompression chosen by magic bytes, and a reader that caps the decompressed size.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
+
+/// The compression of a layer stream, found by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Detects the compression from the first bytes of a stream: `1f 8b` gzip, `28 b5 2f fd` zstd,
+/// anything else uncompressed.
+pub fn detect(magic: &[u8]) -> Compression {
+    if magic.starts_with(&GZIP_MAGIC) {
+        Compression::Gzip
+    } else if magic.starts_with(&ZSTD_MAGIC) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// Wraps `raw` in the decoder its magic bytes call for.
+pub fn decompress(raw: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dyn Read + Send>)> {
+    let mut reader = BufReader::with_capacity(64 * 1024, raw);
+    // Make sure at least four bytes are looked at unless the stream is shorter.
+    let compression = detect(reader.fill_buf()?);
+    Ok(match compression {
+        Compression::Gzip => (
+            compression,
+            Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
+        ),
+        Compression::Zstd => (compression, Box::new(ZstdReader::new(reader))),
+        Compression::None => (compression, Box::new(reader)),
+    })
+}
+
+/// A streaming zstd reader over any number of frames, skippable frames included.
+pub struct ZstdReader<R: BufRead> {
+    source: R,
+    decoder: FrameDecoder,
+    in_frame: bool,
+}
+
+impl<R: BufRead> ZstdReader<R> {
+    pub fn new(source: R) -> Self {
+        ZstdReader {
+            source,
+            decoder: FrameDecoder::new(),
+            in_frame: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for ZstdReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.in_frame {
+                if self.decoder.can_collect() > 0 {
+                    return self.decoder.read(buf);
+                }
+                if self.decoder.is_finished() {
+                    self.in_frame = false;
+                    continue;
+                }
+                self.decoder
+                    .decode_blocks(&mut self.source, BlockDecodingStrategy::UptoBlocks(1))
+                    .map_err(io::Error::other)?;
+                continue;
+            }
+            let available = self.source.fill_buf()?;
+            if available.is_empty() {
+                return Ok(0);
+            }
+            if available.len() >= 4 {
+                let magic =
+                    u32::from_le_bytes([available[0], available[1], available[2], available[3]]);
+                if (0x184D_2A50..=0x184D_2A5F).contains(&magic) {
+                    self.source.consume(4);
+                    let mut len = [0u8; 4];
+                    self.source.read_exact(&mut len)?;
+                    let len = u64::from(u32::from_le_bytes(len));
+                    let skipped = io::copy(&mut (&mut self.source).take(len), &mut io::sink())?;
+                    if skipped != len {
+                        return Err(io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "truncated zstd skippable frame",
+                        ));
+                    }
+                    continue;
+                }
+            }
+            self.decoder
+                .reset(&mut self.source)
+                .map_err(io::Error::other)?;
+            self.in_frame = true;
+        }
+    }
+}
+
+/// Counts the bytes read through it and fails once more than `limit` have passed.
+pub(crate) struct Capped<R> {
+    inner: R,
+    limit: u64,
+    count: Arc<AtomicU64>,
+    exceeded: Arc<AtomicBool>,
+}
+
+impl<R> Capped<R> {
+    pub(crate) fn new(inner: R, limit: u64) -> (Self, Arc<AtomicU64>, Arc<AtomicBool>) {
+        let count = Arc::new(AtomicU64::new(0));
+        let exceeded = Arc::new(AtomicBool::new(false));
+        (
+            Capped {
+                inner,
+                limit,
+                count: count.clone(),
+                exceeded: exceeded.clone(),
+            },
+            count,
+            exceeded,
+        )
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let total = self.count.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.limit {
+            self.exceeded.store(true, Ordering::Relaxed);
+            return Err(io::Error::other("decompressed size limit exceeded"));
+        }
+        Ok(n)
+    }
+}

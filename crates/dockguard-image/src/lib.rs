@@ -1,0 +1,31 @@
+//! Reading container images safely and in one streaming pass.
+//!
+//! - [`source`]: image sources behind [`ImageSource`]: `docker save` archives (legacy,
+//!   Docker 25+ OCI, containerd exports), OCI layouts as directories or tars with platform
+//!   selection, and plain root-filesystem directories. Archives are indexed once and their
+//!   layers read by seeking; nothing is extracted.
+//! - [`walk`]: the layer walker: compression found by magic bytes, whiteouts and opaque
+//!   directories, per-layer statistics, analyzers that stream the files they need, and bounds
+//!   ([`Limits`]) on entries, decompressed bytes and paths.
+
+pub mod compress;
+pub mod config;
+pub mod error;
+pub mod source;
+mod store;
+pub mod walk;
+
+pub use compress::Compression;
+pub use config::{ContainerConfig, Healthcheck, History, ImageConfig, Platform, RootFs};
+pub use error::{Error, Result};
+pub use source::{
+    ImageManifest, ImageSource, LayerInfo, LayerStream, OpenOptions, RootfsSource, SourceFormat,
+    StoredImage, open, open_archive, open_oci_dir,
+};
+pub use walk::{
+    Analyzer, Anomaly, AnomalyKind, Entry, EntryKind, FileTree, LayerStats, Limits, WalkResult,
+    normalize_path, walk,
+};
+
+#[cfg(test)]
+mod tests;

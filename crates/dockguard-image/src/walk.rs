@@ -1,0 +1,721 @@
+//! The layer walker: applies layers in order into a file tree, with whiteouts, per-layer
+//! statistics and analyzers that see the content of the files they ask for.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use crate::compress::{Capped, Compression, decompress};
+use crate::error::{Error, Result};
+use crate::source::{ImageSource, LayerStream};
+
+/// Bounds on the work done for one image.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Entries over all layers (and members of an outer archive).
+    pub max_entries: usize,
+    /// Decompressed bytes of one layer.
+    pub max_layer_bytes: u64,
+    /// Bytes of one path.
+    pub max_path_len: usize,
+    /// Components of one path.
+    pub max_path_depth: usize,
+    /// Bytes of one file shown to analyzers.
+    pub max_file_read: u64,
+    /// Bytes of one JSON document (manifest, index, config).
+    pub max_json_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entries: 1_000_000,
+            max_layer_bytes: 64 << 30,
+            max_path_len: 4096,
+            max_path_depth: 256,
+            max_file_read: 4 << 20,
+            max_json_bytes: 16 << 20,
+        }
+    }
+}
+
+/// The type of a file-tree entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Char,
+    Block,
+    Fifo,
+}
+
+/// One path of the image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// Permission bits, setuid/setgid/sticky included (`0o7777`).
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    /// Content size of regular files; 0 for everything else.
+    pub size: u64,
+    /// Symlink target as stored (not resolved), or the normalised hardlink target.
+    pub link: Option<String>,
+    /// The layer that last wrote this entry.
+    pub layer: usize,
+}
+
+impl Entry {
+    pub fn is_setuid(&self) -> bool {
+        self.mode & 0o4000 != 0
+    }
+
+    pub fn is_setgid(&self) -> bool {
+        self.mode & 0o2000 != 0
+    }
+}
+
+/// The final file tree: normalised relative paths (`etc/passwd`) → entries.
+#[derive(Debug, Clone, Default)]
+pub struct FileTree {
+    entries: BTreeMap<String, Entry>,
+}
+
+/// How many symbolic links [`FileTree::resolve`] follows before giving up.
+pub const MAX_SYMLINK_HOPS: usize = 40;
+
+impl FileTree {
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path.trim_start_matches('/'))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Entry)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Resolves symbolic links in `path` inside the image root only: absolute targets start
+    /// again at the root, `..` stops at the root. Returns the normalised path (which may not
+    /// exist), or `None` after [`MAX_SYMLINK_HOPS`] links (a loop).
+    pub fn resolve(&self, path: &str) -> Option<String> {
+        let mut pending: Vec<String> = path.split('/').rev().map(str::to_string).collect();
+        let mut out: Vec<String> = Vec::new();
+        let mut hops = 0;
+        while let Some(c) = pending.pop() {
+            match c.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    out.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+            let current = out.join("/");
+            if let Some(Entry {
+                kind: EntryKind::Symlink,
+                link: Some(target),
+                ..
+            }) = self.entries.get(&current)
+            {
+                hops += 1;
+                if hops > MAX_SYMLINK_HOPS {
+                    return None;
+                }
+                out.pop();
+                if target.starts_with('/') {
+                    out.clear();
+                }
+                pending.extend(target.split('/').rev().map(str::to_string));
+            }
+        }
+        Some(out.join("/"))
+    }
+
+    /// Removes `path` and everything under it; calls `gone` for each removed entry.
+    fn remove_tree(&mut self, path: &str, gone: &mut impl FnMut(&Entry)) {
+        if let Some(e) = self.entries.remove(path) {
+            gone(&e);
+        }
+        self.remove_children(path, gone);
+    }
+
+    fn remove_children(&mut self, path: &str, gone: &mut impl FnMut(&Entry)) {
+        let prefix = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}/")
+        };
+        let keys: Vec<String> = self
+            .entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in keys {
+            if let Some(e) = self.entries.remove(&k) {
+                gone(&e);
+            }
+        }
+    }
+}
+
+/// Statistics of one layer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LayerStats {
+    pub index: usize,
+    pub compression: Option<Compression>,
+    /// Entries of the layer (whiteouts included).
+    pub entries: u64,
+    /// Bytes of regular-file content the layer adds.
+    pub added_bytes: u64,
+    /// Bytes of this layer's files that later layers (or later entries of the same layer)
+    /// overwrite or delete: shipped but invisible in the final image.
+    pub wasted_bytes: u64,
+    pub whiteouts: u64,
+    pub opaque_dirs: u64,
+    /// Bytes of the decompressed layer tar.
+    pub decompressed_bytes: u64,
+}
+
+/// Something odd about an entry that was skipped or neutralised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anomaly {
+    pub layer: usize,
+    /// The raw path (lossily decoded).
+    pub path: String,
+    pub kind: AnomalyKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnomalyKind {
+    /// A `..` component: the entry is skipped.
+    ParentTraversal,
+    /// Longer than [`Limits::max_path_len`]: skipped.
+    PathTooLong,
+    /// Deeper than [`Limits::max_path_depth`]: skipped.
+    PathTooDeep,
+    /// A hardlink whose target climbs out of the root: skipped.
+    HardlinkEscape,
+    /// A whiteout naming nothing (`.wh.`), skipped.
+    BadWhiteout,
+    /// A tar entry type that is not a file system object (e.g. a global PAX header): skipped.
+    UnsupportedType(u8),
+}
+
+/// The outcome of a walk.
+#[derive(Debug, Clone, Default)]
+pub struct WalkResult {
+    pub tree: FileTree,
+    pub layers: Vec<LayerStats>,
+    pub anomalies: Vec<Anomaly>,
+}
+
+impl WalkResult {
+    /// Bytes of all layers' files that the final image does not show.
+    pub fn wasted_bytes(&self) -> u64 {
+        self.layers.iter().map(|l| l.wasted_bytes).sum()
+    }
+}
+
+/// A content analyzer, registered with the walker in the style of Trivy's analyzers: a cheap
+/// `required` filter, then `analyze` with a stream of the file's content.
+pub trait Analyzer {
+    /// Whether the analyzer wants the content of this regular file (asked for every regular
+    /// file of every layer, deleted later or not).
+    fn required(&self, path: &str, entry: &Entry) -> bool;
+    /// Called with at most [`Limits::max_file_read`] bytes of the file as it is in `layer`.
+    fn analyze(
+        &mut self,
+        path: &str,
+        entry: &Entry,
+        layer: usize,
+        content: &mut dyn Read,
+    ) -> Result<()>;
+    /// Called once with the final tree after all layers.
+    fn finish(&mut self, _tree: &FileTree) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Normalises a layer path: no leading `/` or `./`, no `.` or empty components.
+pub fn normalize_path(raw: &[u8], limits: &Limits) -> std::result::Result<String, AnomalyKind> {
+    if raw.len() > limits.max_path_len {
+        return Err(AnomalyKind::PathTooLong);
+    }
+    let text = String::from_utf8_lossy(raw);
+    let mut parts: Vec<&str> = Vec::new();
+    for c in text.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => return Err(AnomalyKind::ParentTraversal),
+            c => parts.push(c),
+        }
+    }
+    if parts.len() > limits.max_path_depth {
+        return Err(AnomalyKind::PathTooDeep);
+    }
+    Ok(parts.join("/"))
+}
+
+/// Walks every layer of `source` in order with `analyzers`.
+pub fn walk(
+    source: &dyn ImageSource,
+    analyzers: &mut [&mut dyn Analyzer],
+    limits: &Limits,
+) -> Result<WalkResult> {
+    let mut state = State {
+        result: WalkResult::default(),
+        limits,
+        total_entries: 0,
+        buffer: Vec::new(),
+    };
+    for index in 0..source.manifest().layers.len() {
+        let name = source.manifest().layers[index].name.clone();
+        state.result.layers.push(LayerStats {
+            index,
+            ..LayerStats::default()
+        });
+        let mut pending = Pending::default();
+        match source.open_layer(index)? {
+            LayerStream::Tar(raw) => state.read_tar(index, &name, raw, analyzers, &mut pending)?,
+            LayerStream::Directory(root) => {
+                state.read_dir(index, &root, analyzers, &mut pending)?
+            }
+        }
+        state.apply(index, pending);
+    }
+    for a in analyzers.iter_mut() {
+        a.finish(&state.result.tree)?;
+    }
+    Ok(state.result)
+}
+
+/// What one layer does, applied to the tree once the layer is read (whiteouts only hide lower
+/// layers, whatever their order inside the layer).
+#[derive(Default)]
+struct Pending {
+    opaque: Vec<String>,
+    whiteouts: Vec<String>,
+    added: Vec<(String, Entry)>,
+}
+
+struct State<'l> {
+    result: WalkResult,
+    limits: &'l Limits,
+    total_entries: usize,
+    buffer: Vec<u8>,
+}
+
+fn tar_kind(t: tar::EntryType) -> Option<EntryKind> {
+    use tar::EntryType as T;
+    Some(match t {
+        T::Regular | T::Continuous => EntryKind::File,
+        T::Directory => EntryKind::Dir,
+        T::Symlink => EntryKind::Symlink,
+        T::Link => EntryKind::Hardlink,
+        T::Char => EntryKind::Char,
+        T::Block => EntryKind::Block,
+        T::Fifo => EntryKind::Fifo,
+        _ => return None,
+    })
+}
+
+impl State<'_> {
+    fn count_entry(&mut self, layer: usize) -> Result<()> {
+        self.total_entries += 1;
+        self.result.layers[layer].entries += 1;
+        if self.total_entries > self.limits.max_entries {
+            return Err(Error::TooManyEntries {
+                layer,
+                limit: self.limits.max_entries,
+            });
+        }
+        Ok(())
+    }
+
+    fn anomaly(&mut self, layer: usize, raw: &[u8], kind: AnomalyKind) {
+        let mut path = String::from_utf8_lossy(raw).into_owned();
+        if path.len() > 512 {
+            let mut end = 512;
+            while !path.is_char_boundary(end) {
+                end -= 1;
+            }
+            path.truncate(end);
+        }
+        self.result.anomalies.push(Anomaly { layer, path, kind });
+    }
+
+    fn read_tar(
+        &mut self,
+        layer: usize,
+        name: &str,
+        raw: Box<dyn Read + Send>,
+        analyzers: &mut [&mut dyn Analyzer],
+        pending: &mut Pending,
+    ) -> Result<()> {
+        let limit = self.limits.max_layer_bytes;
+        let (compression, stream) = decompress(raw).map_err(|source| Error::Layer {
+            layer,
+            name: name.to_string(),
+            source,
+        })?;
+        self.result.layers[layer].compression = Some(compression);
+        // The cap is on decompressed bytes (a gzip bomb stops here).
+        let (capped, count, exceeded) = Capped::new(stream, limit);
+        let layer_err = |source: io::Error| {
+            if exceeded.load(Ordering::Relaxed) {
+                Error::LayerTooLarge {
+                    layer,
+                    name: name.to_string(),
+                    limit,
+                }
+            } else {
+                Error::Layer {
+                    layer,
+                    name: name.to_string(),
+                    source,
+                }
+            }
+        };
+        let mut archive = tar::Archive::new(capped);
+        for entry in archive.entries().map_err(layer_err)? {
+            let mut entry = entry.map_err(layer_err)?;
+            self.count_entry(layer)?;
+            let raw_path = entry.path_bytes().into_owned();
+            let path = match normalize_path(&raw_path, self.limits) {
+                Ok(p) => p,
+                Err(kind) => {
+                    self.anomaly(layer, &raw_path, kind);
+                    continue;
+                }
+            };
+            if path.is_empty() {
+                continue; // the root itself
+            }
+            let (parent, base) = match path.rsplit_once('/') {
+                Some((p, b)) => (p, b),
+                None => ("", path.as_str()),
+            };
+            if base == ".wh..wh..opq" {
+                pending.opaque.push(parent.to_string());
+                self.result.layers[layer].opaque_dirs += 1;
+                continue;
+            }
+            if let Some(hidden) = base.strip_prefix(".wh.") {
+                if hidden.is_empty() {
+                    self.anomaly(layer, &raw_path, AnomalyKind::BadWhiteout);
+                } else {
+                    let target = if parent.is_empty() {
+                        hidden.to_string()
+                    } else {
+                        format!("{parent}/{hidden}")
+                    };
+                    pending.whiteouts.push(target);
+                    self.result.layers[layer].whiteouts += 1;
+                }
+                continue;
+            }
+            let header = entry.header();
+            let type_byte = header.entry_type();
+            let Some(kind) = tar_kind(type_byte) else {
+                self.anomaly(
+                    layer,
+                    &raw_path,
+                    AnomalyKind::UnsupportedType(type_byte.as_byte()),
+                );
+                continue;
+            };
+            let mut link = entry
+                .link_name_bytes()
+                .map(|l| String::from_utf8_lossy(&l).into_owned());
+            if kind == EntryKind::Hardlink {
+                let target = link
+                    .as_deref()
+                    .map(|l| normalize_path(l.as_bytes(), self.limits));
+                match target {
+                    Some(Ok(t)) if !t.is_empty() => link = Some(t),
+                    _ => {
+                        self.anomaly(layer, &raw_path, AnomalyKind::HardlinkEscape);
+                        continue;
+                    }
+                }
+            }
+            let record = Entry {
+                kind,
+                mode: header.mode().map_err(layer_err)? & 0o7777,
+                uid: header.uid().map_err(layer_err)?,
+                gid: header.gid().map_err(layer_err)?,
+                size: if kind == EntryKind::File {
+                    entry.size()
+                } else {
+                    0
+                },
+                link: if matches!(kind, EntryKind::Symlink | EntryKind::Hardlink) {
+                    link
+                } else {
+                    None
+                },
+                layer,
+            };
+            if kind == EntryKind::File {
+                self.result.layers[layer].added_bytes += record.size;
+                self.feed(&path, &record, layer, &mut entry, analyzers)
+                    .map_err(|e| match e {
+                        Error::Io { source, .. } => layer_err(source),
+                        other => other,
+                    })?;
+            }
+            pending.added.push((path, record));
+        }
+        self.result.layers[layer].decompressed_bytes = count.load(Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Shows a file's content to the analyzers that require it: streamed to a single one,
+    /// buffered (up to the cap) for several.
+    fn feed(
+        &mut self,
+        path: &str,
+        entry: &Entry,
+        layer: usize,
+        content: &mut dyn Read,
+        analyzers: &mut [&mut dyn Analyzer],
+    ) -> Result<()> {
+        let wanted: Vec<usize> = analyzers
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.required(path, entry))
+            .map(|(i, _)| i)
+            .collect();
+        let cap = self.limits.max_file_read;
+        let io_err = |source| Error::Io {
+            path: path.to_string(),
+            source,
+        };
+        match wanted.as_slice() {
+            [] => Ok(()),
+            [one] => {
+                let mut limited = LatchErr::new(content.take(cap));
+                let outcome = analyzers[*one].analyze(path, entry, layer, &mut limited);
+                if let Some(e) = limited.error.take() {
+                    return Err(io_err(e));
+                }
+                outcome
+            }
+            many => {
+                self.buffer.clear();
+                content
+                    .take(cap)
+                    .read_to_end(&mut self.buffer)
+                    .map_err(io_err)?;
+                for i in many {
+                    analyzers[*i].analyze(path, entry, layer, &mut self.buffer.as_slice())?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn read_dir(
+        &mut self,
+        layer: usize,
+        root: &Path,
+        analyzers: &mut [&mut dyn Analyzer],
+        pending: &mut Pending,
+    ) -> Result<()> {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let io_err = |path: &Path, source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut seen_inodes: HashMap<(u64, u64), String> = HashMap::new();
+        let mut stack: Vec<(std::path::PathBuf, String, usize)> =
+            vec![(root.to_path_buf(), String::new(), 0)];
+        while let Some((dir, rel_dir, depth)) = stack.pop() {
+            let mut children: Vec<_> = std::fs::read_dir(&dir)
+                .map_err(|e| io_err(&dir, e))?
+                .collect::<io::Result<Vec<_>>>()
+                .map_err(|e| io_err(&dir, e))?;
+            children.sort_by_key(|c| c.file_name());
+            for child in children {
+                self.count_entry(layer)?;
+                let name = child.file_name().to_string_lossy().into_owned();
+                let rel = if rel_dir.is_empty() {
+                    name
+                } else {
+                    format!("{rel_dir}/{name}")
+                };
+                if rel.len() > self.limits.max_path_len {
+                    self.anomaly(layer, rel.as_bytes(), AnomalyKind::PathTooLong);
+                    continue;
+                }
+                if depth + 1 > self.limits.max_path_depth {
+                    self.anomaly(layer, rel.as_bytes(), AnomalyKind::PathTooDeep);
+                    continue;
+                }
+                let path = child.path();
+                let meta = std::fs::symlink_metadata(&path).map_err(|e| io_err(&path, e))?;
+                let ft = meta.file_type();
+                let mut kind = if ft.is_dir() {
+                    EntryKind::Dir
+                } else if ft.is_symlink() {
+                    EntryKind::Symlink
+                } else if ft.is_file() {
+                    EntryKind::File
+                } else if ft.is_char_device() {
+                    EntryKind::Char
+                } else if ft.is_block_device() {
+                    EntryKind::Block
+                } else if ft.is_fifo() {
+                    EntryKind::Fifo
+                } else {
+                    self.anomaly(layer, rel.as_bytes(), AnomalyKind::UnsupportedType(0));
+                    continue;
+                };
+                let mut link = None;
+                if kind == EntryKind::Symlink {
+                    let target = std::fs::read_link(&path).map_err(|e| io_err(&path, e))?;
+                    link = Some(target.to_string_lossy().into_owned());
+                } else if kind == EntryKind::File && meta.nlink() > 1 {
+                    let key = (meta.dev(), meta.ino());
+                    if let Some(first) = seen_inodes.get(&key) {
+                        kind = EntryKind::Hardlink;
+                        link = Some(first.clone());
+                    } else {
+                        seen_inodes.insert(key, rel.clone());
+                    }
+                }
+                let record = Entry {
+                    kind,
+                    mode: meta.mode() & 0o7777,
+                    uid: u64::from(meta.uid()),
+                    gid: u64::from(meta.gid()),
+                    size: if kind == EntryKind::File {
+                        meta.len()
+                    } else {
+                        0
+                    },
+                    link,
+                    layer,
+                };
+                if kind == EntryKind::File {
+                    self.result.layers[layer].added_bytes += record.size;
+                    let wanted = analyzers.iter().any(|a| a.required(&rel, &record));
+                    if wanted {
+                        let file = File::open(&path).map_err(|e| io_err(&path, e))?;
+                        // The path may have been swapped for a link since: check it is the same file.
+                        let opened = file.metadata().map_err(|e| io_err(&path, e))?;
+                        if opened.is_file()
+                            && opened.ino() == meta.ino()
+                            && opened.dev() == meta.dev()
+                        {
+                            let mut reader = io::BufReader::new(file);
+                            self.feed(&rel, &record, layer, &mut reader, analyzers)?;
+                        }
+                    }
+                }
+                if kind == EntryKind::Dir {
+                    stack.push((path, rel.clone(), depth + 1));
+                }
+                pending.added.push((rel, record));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies one layer: opaque directories and whiteouts hide lower content, then the
+    /// layer's entries are written in order.
+    fn apply(&mut self, layer: usize, pending: Pending) {
+        let WalkResult { tree, layers, .. } = &mut self.result;
+        let mut gone = |e: &Entry| {
+            if e.kind == EntryKind::File {
+                layers[e.layer].wasted_bytes += e.size;
+            }
+        };
+        for dir in &pending.opaque {
+            tree.remove_children(dir, &mut gone);
+        }
+        for path in &pending.whiteouts {
+            tree.remove_tree(path, &mut gone);
+        }
+        for (path, entry) in pending.added {
+            // Parents: create missing directories, replace non-directories.
+            let mut end = 0;
+            while let Some(pos) = path[end..].find('/') {
+                let parent = &path[..end + pos];
+                match tree.entries.get(parent) {
+                    Some(e) if e.kind == EntryKind::Dir => {}
+                    Some(_) => {
+                        tree.remove_tree(parent, &mut gone);
+                        tree.entries.insert(parent.to_string(), implicit_dir(layer));
+                    }
+                    None => {
+                        tree.entries.insert(parent.to_string(), implicit_dir(layer));
+                    }
+                }
+                end += pos + 1;
+            }
+            match tree.entries.get(&path) {
+                Some(old) if old.kind == EntryKind::Dir && entry.kind == EntryKind::Dir => {}
+                Some(old) if old.kind == EntryKind::Dir => tree.remove_tree(&path, &mut gone),
+                Some(_) => {
+                    if let Some(old) = tree.entries.remove(&path) {
+                        gone(&old);
+                    }
+                }
+                None => {}
+            }
+            tree.entries.insert(path, entry);
+        }
+    }
+}
+
+fn implicit_dir(layer: usize) -> Entry {
+    Entry {
+        kind: EntryKind::Dir,
+        mode: 0o755,
+        uid: 0,
+        gid: 0,
+        size: 0,
+        link: None,
+        layer,
+    }
+}
+
+/// Keeps the first read error of a stream so that an analyzer that swallows it cannot hide a
+/// truncated layer.
+struct LatchErr<R> {
+    inner: R,
+    error: Option<io::Error>,
+}
+
+impl<R> LatchErr<R> {
+    fn new(inner: R) -> Self {
+        LatchErr { inner, error: None }
+    }
+}
+
+impl<R: Read> Read for LatchErr<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                let copy = io::Error::new(e.kind(), e.to_string());
+                self.error.get_or_insert(e);
+                Err(copy)
+            }
+        }
+    }
+}
