@@ -7,7 +7,10 @@
 //! - [`walk`]: the layer walker: compression found by magic bytes, whiteouts and opaque
 //!   directories, per-layer statistics, analyzers that stream the files they need, and bounds
 //!   ([`Limits`]) on entries, decompressed bytes and paths.
+//! - [`checks`]: the image rules (`IM…`) on the config, the final tree and the secrets found
+//!   in every layer's files.
 
+pub mod checks;
 pub mod compress;
 pub mod config;
 pub mod error;

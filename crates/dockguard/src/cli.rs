@@ -31,6 +31,9 @@ pub enum Command {
     /// Host bench: the CIS Docker Benchmark checks (as docker-bench-security numbers them) on
     /// the Docker host, its daemon and every container, stopped ones included.
     Bench(BenchArgs),
+    /// Analyse a container image: a `docker save` tar, an OCI layout (directory or tar) or a
+    /// root-filesystem directory.
+    Image(ImageArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -49,6 +52,29 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+#[command(
+    long_about = "Analyse a container image without running it: the image config (user, health \
+check, Env and Labels, exposed ports, volumes), every layer's files (secrets, deleted or not) and \
+the final file system (setuid/setgid and world-writable files). TARGET is a `docker save` tar, an \
+OCI layout directory or tar, or a root-filesystem directory.\n\nExit codes: 0 no finding at or \
+above --fail-on, 1 findings at or above it, 2 unreadable targets or usage errors."
+)]
+pub struct ImageArgs {
+    /// The image: a `docker save` tar, an OCI layout (directory or tar) or a root-filesystem
+    /// directory.
+    #[arg(value_name = "TARGET")]
+    pub target: PathBuf,
+    /// Platform to select from a multi-platform OCI index, OS/ARCH[/VARIANT] (default: the
+    /// host's).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -4,6 +4,7 @@ mod bench;
 mod cli;
 mod containers;
 mod discover;
+mod image;
 mod info;
 mod lint;
 mod registry;
@@ -32,6 +33,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Scan(args) => Ok(exit_code(lint::scan(&args)?)),
         cli::Command::Containers(args) => containers::run(&args),
         cli::Command::Bench(args) => bench::run(&args),
+        cli::Command::Image(args) => image::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {

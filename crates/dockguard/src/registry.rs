@@ -14,7 +14,14 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     let bench = dockguard_bench::checks::registry::CHECKS
         .iter()
         .map(|c| &c.meta);
-    dockerfile.chain(workload).chain(bench).collect()
+    let image = dockguard_image::checks::registry::RULES
+        .iter()
+        .map(|r| r.meta());
+    dockerfile
+        .chain(workload)
+        .chain(bench)
+        .chain(image)
+        .collect()
 }
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {

@@ -1,0 +1,152 @@
+//! End to end: `dockguard image` on images built by the real Docker engine and saved with
+//! `docker save`. Fails (does not skip) when no engine answers.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use dockguard_testsupport::{IMAGE, docker, ensure_image};
+
+/// A PEM private key as a leaked file would hold it (generated for this test, never used).
+const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\n\
+MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n\
+VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n\
+LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo\n\
+-----END RSA PRIVATE KEY-----\n";
+
+/// Builds `dockerfile` (with `files` in the context) on the engine, saves it to a tar in
+/// `dir` and removes the tag.
+fn build_and_save(dir: &Path, name: &str, dockerfile: &str, files: &[(&str, &str)]) -> String {
+    let ctx = dir.join(name);
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+    for (file, text) in files {
+        std::fs::write(ctx.join(file), text).unwrap();
+    }
+    let tag = format!("dg-image-cli-{name}:{}", std::process::id());
+    docker(&[
+        "build",
+        "-q",
+        "--network",
+        "none",
+        "-t",
+        &tag,
+        &ctx.display().to_string(),
+    ]);
+    let tar = dir.join(format!("{name}.tar"));
+    let saved = std::process::Command::new("docker")
+        .args(["save", "-o"])
+        .arg(&tar)
+        .arg(&tag)
+        .status()
+        .unwrap();
+    let _ = docker(&["rmi", "-f", &tag]);
+    assert!(saved.success(), "docker save failed");
+    tar.display().to_string()
+}
+
+/// Runs `dockguard image TAR -f json`; returns the exit code and the findings.
+fn analyse(tar: &str) -> (i32, Vec<serde_json::Value>) {
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["image", tar, "-f", "json", "--no-config"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap(), findings)
+}
+
+fn codes(findings: &[serde_json::Value]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn planted_problems_are_found() {
+    ensure_image();
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile = format!(
+        "FROM {IMAGE}\n\
+         ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3xA9kLpT\n\
+         EXPOSE 22\n\
+         COPY key.pem /opt/deploy/key.pem\n\
+         RUN /bin/busybox rm /opt/deploy/key.pem\n\
+         COPY tool /usr/local/bin/tool\n\
+         RUN /bin/busybox chmod 4755 /usr/local/bin/tool && /bin/busybox mkdir -p /shared \
+             && /bin/busybox chmod 0777 /shared\n"
+    );
+    let tar = build_and_save(
+        dir.path(),
+        "planted",
+        &dockerfile,
+        &[("key.pem", PEM), ("tool", "#!/bin/sh\necho tool\n")],
+    );
+    let (code, findings) = analyse(&tar);
+    assert_eq!(code, 1, "{findings:#?}");
+    let codes = codes(&findings);
+    for expected in [
+        "IM200", "IM201", "IM300", "IM301", "IM500", "IM700", "IM701",
+    ] {
+        assert!(
+            codes.iter().any(|c| c == expected),
+            "{expected} missing: {findings:#?}"
+        );
+    }
+    let secret = findings
+        .iter()
+        .find(|f| f["code"] == "IM301")
+        .unwrap()
+        .to_string();
+    assert!(secret.contains("/opt/deploy/key.pem"), "{secret}");
+    assert!(secret.contains("still shipped in layer"), "{secret}");
+    let suid = findings
+        .iter()
+        .find(|f| f["code"] == "IM700")
+        .unwrap()
+        .to_string();
+    assert!(suid.contains("/usr/local/bin/tool"), "{suid}");
+    let ww = findings
+        .iter()
+        .filter(|f| f["code"] == "IM701")
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>();
+    assert!(ww.iter().any(|f| f.contains("/shared")), "{ww:#?}");
+}
+
+#[test]
+fn hardened_image_has_no_user_or_healthcheck_findings() {
+    ensure_image();
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile = format!(
+        "FROM {IMAGE}\n\
+         HEALTHCHECK --interval=30s CMD [\"/bin/busybox\", \"true\"]\n\
+         USER 1000:1000\n"
+    );
+    let tar = build_and_save(dir.path(), "hardened", &dockerfile, &[]);
+    let (_, findings) = analyse(&tar);
+    let codes = codes(&findings);
+    assert!(
+        !codes.iter().any(|c| c == "IM200" || c == "IM201"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn unreadable_target_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("not-an-image.tar");
+    std::fs::write(&bogus, "not a tar").unwrap();
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["image", &bogus.display().to_string(), "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot read image"), "{stderr}");
+}
