@@ -68,6 +68,44 @@ impl RuleMeta {
     }
 }
 
+/// What is wrong with a rule table: codes out of order or repeated, a code without `prefix`,
+/// a doc without its four sections, a rule without references. Empty when all is well; each
+/// analyser's registry test asserts it.
+pub fn registry_problems<'a>(
+    metas: impl IntoIterator<Item = &'a RuleMeta>,
+    prefix: &str,
+) -> Vec<String> {
+    let metas: Vec<&RuleMeta> = metas.into_iter().collect();
+    let mut problems = Vec::new();
+    for pair in metas.windows(2) {
+        if pair[0].code >= pair[1].code {
+            problems.push(format!(
+                "{} is listed before {}",
+                pair[0].code, pair[1].code
+            ));
+        }
+    }
+    for m in &metas {
+        if !m.code.starts_with(prefix) {
+            problems.push(format!("{}: code does not start with {prefix}", m.code));
+        }
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Fix",
+        ] {
+            if !m.doc.contains(section) {
+                problems.push(format!("{}: doc lacks {section}", m.code));
+            }
+        }
+        if m.references.is_empty() {
+            problems.push(format!("{}: no references", m.code));
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +129,18 @@ mod tests {
             ..meta
         };
         assert_eq!(indented.remediation(), Some("Do y."));
+        let problems = registry_problems([&meta, &meta], "DF");
+        assert!(
+            problems.iter().any(|p| p.contains("listed before")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("no references")),
+            "{problems:?}"
+        );
+        assert!(
+            !problems.iter().any(|p| p.contains("doc lacks ## Fix")),
+            "{problems:?}"
+        );
     }
 }
