@@ -16,6 +16,17 @@ LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo\n\
 /// Builds `dockerfile` (with `files` in the context) on the engine, saves it to a tar in
 /// `dir` and removes the tag.
 fn build_and_save(dir: &Path, name: &str, dockerfile: &str, files: &[(&str, &str)]) -> String {
+    build_and_save_with(dir, name, dockerfile, files, &[])
+}
+
+/// [`build_and_save`] with extra `docker build` arguments (`--build-arg K=V`).
+fn build_and_save_with(
+    dir: &Path,
+    name: &str,
+    dockerfile: &str,
+    files: &[(&str, &str)],
+    build_args: &[&str],
+) -> String {
     let ctx = dir.join(name);
     std::fs::create_dir_all(&ctx).unwrap();
     std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
@@ -23,15 +34,11 @@ fn build_and_save(dir: &Path, name: &str, dockerfile: &str, files: &[(&str, &str
         std::fs::write(ctx.join(file), text).unwrap();
     }
     let tag = format!("dg-image-cli-{name}:{}", std::process::id());
-    docker(&[
-        "build",
-        "-q",
-        "--network",
-        "none",
-        "-t",
-        &tag,
-        &ctx.display().to_string(),
-    ]);
+    let context = ctx.display().to_string();
+    let mut args = vec!["build", "-q", "--network", "none", "-t", &tag];
+    args.extend_from_slice(build_args);
+    args.push(&context);
+    docker(&args);
     let tar = dir.join(format!("{name}.tar"));
     let saved = std::process::Command::new("docker")
         .args(["save", "-o"])
@@ -77,13 +84,20 @@ fn planted_problems_are_found() {
          RUN /bin/busybox rm /opt/deploy/key.pem\n\
          COPY tool /usr/local/bin/tool\n\
          RUN /bin/busybox chmod 4755 /usr/local/bin/tool && /bin/busybox mkdir -p /shared \
-             && /bin/busybox chmod 0777 /shared\n"
+             && /bin/busybox chmod 0777 /shared\n\
+         ARG DEPLOY_TOKEN\n\
+         RUN apt-get update || true\n\
+         RUN echo $DEPLOY_TOKEN > /dev/null\n"
     );
-    let tar = build_and_save(
+    let tar = build_and_save_with(
         dir.path(),
         "planted",
         &dockerfile,
         &[("key.pem", PEM), ("tool", "#!/bin/sh\necho tool\n")],
+        &[
+            "--build-arg",
+            "DEPLOY_TOKEN=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3xA9kLpT",
+        ],
     );
     let (code, findings) = analyse(&tar);
     assert_eq!(code, 1, "{findings:#?}");
@@ -115,6 +129,40 @@ fn planted_problems_are_found() {
         .map(|f| f.to_string())
         .collect::<Vec<_>>();
     assert!(ww.iter().any(|f| f.contains("/shared")), "{ww:#?}");
+    // The history is judged by the Dockerfile rules: `apt-get update` alone (DF406) and the
+    // secret build argument the classic builder records on every RUN that saw it (`|1
+    // DEPLOY_TOKEN=… /bin/sh -c …`: DF300 name, DF303 used in RUN).
+    for expected in ["DF406", "DF300", "DF303"] {
+        let found = findings
+            .iter()
+            .filter(|f| f["code"] == expected)
+            .map(|f| {
+                f["location"]["file"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect::<Vec<_>>();
+        assert!(
+            found.iter().any(|file| file.contains("#history[")),
+            "{expected} missing on history: {findings:#?}"
+        );
+    }
+    // Secret values are masked everywhere, history quotes included.
+    assert!(
+        !findings.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("wJalrXUtnFEMI/K7MDENG")),
+        "{findings:#?}"
+    );
+    // Dockerfile-only rules (syntax, casing, FROM pinning, final-stage USER…) never appear.
+    assert!(
+        !codes
+            .iter()
+            .any(|c| ["DF000", "DF001", "DF102", "DF208", "DF521"].contains(&c.as_str())),
+        "{findings:#?}"
+    );
 }
 
 #[test]

@@ -7,6 +7,8 @@
 
 pub mod registry;
 
+pub mod history;
+
 pub mod im200_image_runs_as_root;
 pub mod im201_no_healthcheck;
 pub mod im300_secret_in_image_env;
@@ -176,7 +178,8 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
 }
 
-/// Walks `source` with the secret analyzer and runs every enabled rule.
+/// Walks `source` with the secret analyzer and runs every enabled rule, then the Dockerfile
+/// rules on the image's history ([`history::check`]).
 pub fn analyze(
     source: &dyn ImageSource,
     name: &str,
@@ -192,7 +195,8 @@ pub fn analyze(
         name,
         settings,
     };
-    let findings = check(&ctx);
+    let mut findings = check(&ctx);
+    findings.extend(history::check(&ctx));
     Ok(Analysis {
         result,
         secrets: secrets.secrets,

@@ -41,6 +41,12 @@ pub struct Mem {
     layers: Vec<Vec<u8>>,
 }
 
+impl Mem {
+    pub fn config_mut(&mut self) -> &mut ImageConfig {
+        &mut self.config
+    }
+}
+
 impl ImageSource for Mem {
     fn describe(&self) -> &str {
         "memory"
