@@ -39,6 +39,17 @@ impl ImageRef {
         }
     }
 
+    /// Whether the image comes from one of the trusted registry patterns (`*` wildcards at
+    /// either end). Docker Hub's web name `hub.docker.com` also trusts images without a
+    /// registry, as hadolint accepts it.
+    pub fn is_trusted(&self, patterns: &[String]) -> bool {
+        let registry = self.effective_registry();
+        patterns.iter().any(|p| {
+            registry_matches(p, registry)
+                || self.registry.is_none() && p.trim().eq_ignore_ascii_case("hub.docker.com")
+        })
+    }
+
     /// The registry the image is pulled from, Docker Hub when none is written.
     pub fn effective_registry(&self) -> &str {
         self.registry.as_deref().unwrap_or("docker.io")

@@ -1,6 +1,6 @@
 use super::common_a::base_images;
 use super::{Ctx, Diagnostic, Rule};
-use crate::model::{ImageRef, registry_matches};
+use crate::model::ImageRef;
 use crate::syntax::{Kind, Span};
 
 declare_rule! {
@@ -39,16 +39,6 @@ declare_rule! {
     }
 }
 
-/// Whether the image's registry is one of the trusted patterns.
-fn trusted(patterns: &[String], image: &ImageRef) -> bool {
-    let registry = image.effective_registry();
-    patterns.iter().any(|p| {
-        registry_matches(p, registry)
-            // hadolint also accepts Docker Hub's web name for images without a registry.
-            || image.registry.is_none() && p.trim().eq_ignore_ascii_case("hub.docker.com")
-    })
-}
-
 impl Rule for UntrustedRegistry {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
         &Self::META
@@ -61,7 +51,7 @@ impl Rule for UntrustedRegistry {
         }
         let model = ctx.model;
         let report = |out: &mut Vec<Diagnostic>, span: Span, image: &ImageRef, what: &str| {
-            if !trusted(patterns, image) {
+            if !image.is_trusted(patterns) {
                 out.push(Diagnostic::new(
                     span,
                     format!(

@@ -1,7 +1,6 @@
 use super::helpers::image_of;
 use super::{Ctx, Diagnostic, Rule, subject};
 use dockguard_dockerfile::declare_rule;
-use dockguard_dockerfile::model::{ImageRef, registry_matches};
 
 declare_rule! {
     /// ## What it does
@@ -36,16 +35,6 @@ declare_rule! {
     }
 }
 
-/// Whether the image's registry matches one of the trusted patterns.
-fn trusted(patterns: &[String], image: &ImageRef) -> bool {
-    let registry = image.effective_registry();
-    patterns.iter().any(|p| {
-        registry_matches(p, registry)
-            // Docker Hub's web name, as DF103 accepts it.
-            || image.registry.is_none() && p.trim().eq_ignore_ascii_case("hub.docker.com")
-    })
-}
-
 impl Rule for UntrustedRegistry {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
         &Self::META
@@ -60,7 +49,7 @@ impl Rule for UntrustedRegistry {
             let Some((setting, image)) = image_of(c) else {
                 continue;
             };
-            if !trusted(patterns, &image) {
+            if !image.is_trusted(patterns) {
                 out.push(Diagnostic::new(
                     &setting.loc,
                     format!(
