@@ -81,27 +81,8 @@ impl SecondDaemon {
             .expect("unshare and dockerd (util-linux, docker.io) are needed");
         let mut daemon = SecondDaemon { child, dir };
         let host = daemon.host();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let answers = Command::new("docker")
-                .args(["-H", &host, "version"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if answers {
-                break;
-            }
-            if let Ok(Some(status)) = daemon.child.try_wait() {
-                panic!("the second dockerd exited ({status}):\n{}", daemon.log());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the second dockerd did not answer within 60 s:\n{}",
-                daemon.log()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        let log = daemon.dir.path().join("dockerd.log");
+        wait_for_engine(&host, &mut daemon.child, "the second dockerd", &log);
         daemon
     }
 
@@ -194,4 +175,35 @@ fn ensure_image_in(host: Option<&str>) {
         .status()
         .expect("sh");
     assert!(status.success(), "docker import of {IMAGE} failed");
+}
+
+/// Waits until the engine at `host` answers `docker version`; panics with the end of `log` when
+/// `child` (the process that runs it) exits first or 60 s pass.
+pub fn wait_for_engine(host: &str, child: &mut Child, what: &str, log: &Path) {
+    let tail = || {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let answers = Command::new("docker")
+            .args(["-H", host, "version"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if answers {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited ({status}):\n{}", tail());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not answer within 60 s:\n{}",
+            tail()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

@@ -5,6 +5,7 @@
 //! rootless daemon cannot start.
 
 use assert_cmd::Command;
+use dockguard_testsupport::wait_for_engine;
 use serde_json::Value;
 use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
@@ -50,27 +51,8 @@ impl RootlessDaemon {
             .spawn()
             .expect("su");
         let mut daemon = RootlessDaemon { child, runtime };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let answers = Process::new("docker")
-                .args(["-H", &daemon.host(), "version"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if answers {
-                break;
-            }
-            if let Ok(Some(status)) = daemon.child.try_wait() {
-                panic!("the rootless dockerd exited ({status}):\n{}", daemon.log());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the rootless dockerd did not answer within 60 s:\n{}",
-                daemon.log()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        let (host, log) = (daemon.host(), daemon.runtime.path().join("log"));
+        wait_for_engine(&host, &mut daemon.child, "the rootless dockerd", &log);
         daemon
     }
 
@@ -80,10 +62,6 @@ impl RootlessDaemon {
 
     fn host(&self) -> String {
         format!("unix://{}", self.socket().display())
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.runtime.path().join("log")).unwrap_or_default()
     }
 }
 
