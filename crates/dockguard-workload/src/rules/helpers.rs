@@ -305,3 +305,28 @@ mod batch_s_tests {
         assert!(!is_unconfined("/etc/unconfined.json"));
     }
 }
+
+/// The finding of a resource limit that is missing (at the container) or set to a value that
+/// means unlimited (at the value): `what` names the limit, `consequence` says what follows.
+pub fn missing_limit(
+    c: &crate::model::ContainerSettings,
+    limit: Option<&crate::model::Setting<String>>,
+    what: &str,
+    consequence: &str,
+) -> Option<super::Diagnostic> {
+    match limit {
+        None => Some(super::Diagnostic::new(
+            &c.loc,
+            format!("{} has no {what}: {consequence}", super::subject(c)),
+        )),
+        Some(limit) if limit_means_unlimited(&limit.value) => Some(super::Diagnostic::new(
+            &limit.loc,
+            format!(
+                "{} sets {what} `{}`, which means unlimited",
+                super::subject(c),
+                limit.value
+            ),
+        )),
+        Some(_) => None,
+    }
+}

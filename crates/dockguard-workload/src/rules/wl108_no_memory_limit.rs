@@ -1,5 +1,5 @@
-use super::helpers::limit_means_unlimited;
-use super::{Ctx, Diagnostic, Rule, subject};
+use super::helpers::missing_limit;
+use super::{Ctx, Diagnostic, Rule};
 
 dockguard_dockerfile::declare_rule! {
     /// ## What it does
@@ -50,26 +50,12 @@ impl Rule for NoMemoryLimit {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for c in ctx.containers() {
-            match &c.memory_limit {
-                None => out.push(Diagnostic::new(
-                    &c.loc,
-                    format!(
-                        "{} has no memory limit: it can exhaust the host's memory",
-                        subject(c)
-                    ),
-                )),
-                Some(limit) if limit_means_unlimited(&limit.value) => {
-                    out.push(Diagnostic::new(
-                        &limit.loc,
-                        format!(
-                            "{} sets memory limit `{}`, which means unlimited",
-                            subject(c),
-                            limit.value
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
+            out.extend(missing_limit(
+                c,
+                c.memory_limit.as_ref(),
+                "memory limit",
+                "it can exhaust the host's memory",
+            ));
         }
     }
 }

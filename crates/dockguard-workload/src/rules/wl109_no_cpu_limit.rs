@@ -1,5 +1,5 @@
-use super::helpers::limit_means_unlimited;
-use super::{Ctx, Diagnostic, Rule, subject};
+use super::helpers::missing_limit;
+use super::{Ctx, Diagnostic, Rule};
 
 dockguard_dockerfile::declare_rule! {
     /// ## What it does
@@ -47,26 +47,12 @@ impl Rule for NoCpuLimit {
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         for c in ctx.containers() {
-            match &c.cpu_limit {
-                None => out.push(Diagnostic::new(
-                    &c.loc,
-                    format!(
-                        "{} has no CPU limit: it can take every CPU of the host",
-                        subject(c)
-                    ),
-                )),
-                Some(limit) if limit_means_unlimited(&limit.value) => {
-                    out.push(Diagnostic::new(
-                        &limit.loc,
-                        format!(
-                            "{} sets CPU limit `{}`, which means unlimited",
-                            subject(c),
-                            limit.value
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
+            out.extend(missing_limit(
+                c,
+                c.cpu_limit.as_ref(),
+                "CPU limit",
+                "it can take every CPU of the host",
+            ));
         }
     }
 }
