@@ -10,6 +10,7 @@
 //! - [`checks`]: the image rules (`IM…`) on the config, the final tree and the secrets found
 //!   in every layer's files.
 
+pub mod analyzers;
 pub mod checks;
 pub mod compress;
 pub mod config;

@@ -42,6 +42,9 @@ pub struct ImageManifest {
     pub format: SourceFormat,
     /// Tags or reference names the source gives the image.
     pub names: Vec<String>,
+    /// `repository@digest` references the image is known by in registries (from the engine
+    /// or the registry it was pulled from); empty for files.
+    pub repo_digests: Vec<String>,
     /// Digest of the image manifest, when the source has one.
     pub manifest_digest: Option<String>,
     /// Digest (or archive member name) of the config.
@@ -232,6 +235,7 @@ impl StoredImage {
             manifest: ImageManifest {
                 format: SourceFormat::DockerArchive,
                 names: image.repo_tags.clone(),
+                repo_digests: Vec::new(),
                 manifest_digest: None,
                 config_digest: Some(config_name),
                 platform: None,
@@ -389,6 +393,7 @@ impl StoredImage {
             manifest: ImageManifest {
                 format,
                 names,
+                repo_digests: Vec::new(),
                 manifest_digest: Some(desc.digest),
                 config_digest: Some(config_desc.digest),
                 platform: desc.platform,
@@ -449,6 +454,7 @@ impl RootfsSource {
             manifest: ImageManifest {
                 format: SourceFormat::RootfsDirectory,
                 names: Vec::new(),
+                repo_digests: Vec::new(),
                 manifest_digest: None,
                 config_digest: None,
                 platform: None,

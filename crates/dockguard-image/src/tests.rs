@@ -153,6 +153,10 @@ impl Analyzer for Collect {
         self.seen.push((path.to_string(), layer, data));
         Ok(())
     }
+    fn relabel_layers(&mut self, map: &dyn Fn(usize) -> Option<usize>) {
+        self.seen
+            .retain_mut(|(_, layer, _)| map(*layer).map(|l| *layer = l).is_some());
+    }
     fn finish(&mut self, _: &FileTree) -> Result<()> {
         self.finished = true;
         Ok(())
@@ -379,6 +383,7 @@ impl Mem {
             manifest: ImageManifest {
                 format: SourceFormat::DockerArchive,
                 names: vec![],
+                repo_digests: vec![],
                 manifest_digest: None,
                 config_digest: None,
                 platform: None,
@@ -543,6 +548,7 @@ fn truncated_tar_names_the_layer() {
             let _ = c.read_to_end(&mut Vec::new());
             Ok(())
         }
+        fn relabel_layers(&mut self, _: &dyn Fn(usize) -> Option<usize>) {}
     }
     let err = walk(
         &Mem::new(vec![l.clone()]),

@@ -243,6 +243,11 @@ pub trait Analyzer {
         layer: usize,
         content: &mut dyn Read,
     ) -> Result<()>;
+    /// Renumbers the layers the analyzer recorded: `map(provisional)` is the layer's place in
+    /// the image, `None` for a layer the image does not use (forget what came from it). Called
+    /// before [`Analyzer::finish`] by walks that meet layers out of order (an engine export
+    /// streams layers before the manifest that orders them); an identity map otherwise.
+    fn relabel_layers(&mut self, map: &dyn Fn(usize) -> Option<usize>);
     /// Called once with the final tree after all layers.
     fn finish(&mut self, _tree: &FileTree) -> Result<()> {
         Ok(())

@@ -29,6 +29,10 @@ impl Analyzer for Secrets {
         self.found.push((path.to_string(), layer, text));
         Ok(())
     }
+    fn relabel_layers(&mut self, map: &dyn Fn(usize) -> Option<usize>) {
+        self.found
+            .retain_mut(|(_, layer, _)| map(*layer).map(|l| *layer = l).is_some());
+    }
 }
 
 #[test]

@@ -40,7 +40,7 @@ impl Rule for SecretInLayerFile {
     }
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
-        for s in ctx.secrets {
+        for s in ctx.secrets() {
             let message = if s.visible {
                 format!(
                     "{} holds {} (`{}`), added in layer {}",
@@ -106,7 +106,10 @@ mod tests {
     #[test]
     fn large_files_are_not_scanned() {
         let mut big = KEY.to_vec();
-        big.resize((super::super::MAX_SECRET_SCAN_SIZE + 1) as usize, b'\n');
+        big.resize(
+            (crate::analyzers::secrets::MAX_SECRET_SCAN_SIZE + 1) as usize,
+            b'\n',
+        );
         let l0 = layer(&[E::File("big.txt", &big, 0o644)]);
         assert!(run(&SecretInLayerFile, &image("{}", vec![l0])).is_empty());
     }

@@ -18,110 +18,33 @@ pub mod im501_volume_on_system_path;
 pub mod im700_setuid_setgid_file;
 pub mod im701_world_writable_without_sticky;
 
-use std::io::Read;
-
 use dockguard_core::{Config, Finding, Location, RuleMeta};
 
+use crate::analyzers::{Facts, LayerSecret};
 use crate::config::ImageConfig;
 use crate::error::Result;
-use crate::source::ImageSource;
-use crate::walk::{Analyzer, Entry, EntryKind, FileTree, Limits, WalkResult, walk};
-
-/// Regular files larger than this are not scanned for secrets.
-pub const MAX_SECRET_SCAN_SIZE: u64 = 1 << 20;
-
-/// A secret found in a file of one layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LayerSecret {
-    /// Normalised path in the image (`etc/key.pem`).
-    pub path: String,
-    /// The layer (0 = lowest) whose copy of the file holds the secret.
-    pub layer: usize,
-    /// 1-based line of the match.
-    pub line: u32,
-    pub column: u32,
-    /// The secret rule's title ("AWS access key id").
-    pub title: String,
-    /// The match with most of it masked.
-    pub masked: String,
-    /// Whether this layer's copy of the file is the one the final image shows; `false` when a
-    /// later layer deletes or overwrites it (the secret is still shipped in `layer`).
-    pub visible: bool,
-}
-
-/// An [`Analyzer`] that runs the `dockguard-secrets` scanner on regular files of every layer
-/// up to [`MAX_SECRET_SCAN_SIZE`] bytes (the scanner itself skips binary files).
-pub struct SecretAnalyzer {
-    scanner: dockguard_secrets::Scanner,
-    pub secrets: Vec<LayerSecret>,
-    buffer: Vec<u8>,
-}
-
-impl Default for SecretAnalyzer {
-    fn default() -> Self {
-        SecretAnalyzer {
-            scanner: dockguard_secrets::Scanner::new(),
-            secrets: Vec::new(),
-            buffer: Vec::new(),
-        }
-    }
-}
-
-impl Analyzer for SecretAnalyzer {
-    fn required(&self, _path: &str, entry: &Entry) -> bool {
-        entry.kind == EntryKind::File && entry.size > 0 && entry.size <= MAX_SECRET_SCAN_SIZE
-    }
-
-    fn analyze(
-        &mut self,
-        path: &str,
-        _entry: &Entry,
-        layer: usize,
-        content: &mut dyn Read,
-    ) -> Result<()> {
-        self.buffer.clear();
-        content
-            .take(MAX_SECRET_SCAN_SIZE)
-            .read_to_end(&mut self.buffer)
-            .map_err(|source| crate::error::Error::Io {
-                path: path.to_string(),
-                source,
-            })?;
-        for m in self.scanner.scan(path, &self.buffer) {
-            self.secrets.push(LayerSecret {
-                path: path.to_string(),
-                layer,
-                line: m.line,
-                column: m.column,
-                title: m.rule.title.to_string(),
-                masked: m.masked,
-                visible: true,
-            });
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, tree: &FileTree) -> Result<()> {
-        for s in &mut self.secrets {
-            s.visible = tree
-                .get(&s.path)
-                .is_some_and(|e| e.kind == EntryKind::File && e.layer == s.layer);
-        }
-        Ok(())
-    }
-}
+use crate::source::{ImageManifest, ImageSource};
+use crate::walk::{Limits, WalkResult, walk};
 
 /// What a rule sees.
 pub struct ImageCtx<'a> {
     pub config: &'a ImageConfig,
+    /// Where the image came from: names, digests, layers.
+    pub manifest: &'a ImageManifest,
     pub result: &'a WalkResult,
-    pub secrets: &'a [LayerSecret],
+    /// What the content analyzers gathered during the walk.
+    pub facts: &'a Facts,
     /// The image's name in reports (a tag, or the file read).
     pub name: &'a str,
     pub settings: &'a Config,
 }
 
 impl ImageCtx<'_> {
+    /// Secrets found in every layer's files.
+    pub fn secrets(&self) -> &[LayerSecret] {
+        &self.facts.secrets.secrets
+    }
+
     /// The location of a config finding: `<image-name>` line 1.
     pub fn config_location(&self) -> Location {
         location(self.name.to_string(), 1, 1)
@@ -171,37 +94,68 @@ pub fn check(ctx: &ImageCtx) -> Vec<Finding> {
     out
 }
 
-/// An analysed image: what the walk found and the findings of the rules.
+/// An analysed image: what the walk and the analyzers found, and the findings of the rules.
 pub struct Analysis {
+    pub manifest: ImageManifest,
+    pub config: ImageConfig,
     pub result: WalkResult,
-    pub secrets: Vec<LayerSecret>,
+    pub facts: Facts,
     pub findings: Vec<Finding>,
 }
 
-/// Walks `source` with the secret analyzer and runs every enabled rule, then the Dockerfile
-/// rules on the image's history ([`history::check`]).
+impl Analysis {
+    /// Secrets found in every layer's files.
+    pub fn secrets(&self) -> &[LayerSecret] {
+        &self.facts.secrets.secrets
+    }
+}
+
+/// Walks `source` with every analyzer of [`Facts`] and runs the rules ([`conclude`]).
 pub fn analyze(
     source: &dyn ImageSource,
     name: &str,
     settings: &Config,
     limits: &Limits,
 ) -> Result<Analysis> {
-    let mut secrets = SecretAnalyzer::default();
-    let result = walk(source, &mut [&mut secrets], limits)?;
+    let mut facts = Facts::default();
+    let result = walk(source, &mut facts.all_mut(), limits)?;
+    Ok(conclude(
+        source.manifest().clone(),
+        source.config().clone(),
+        result,
+        facts,
+        name,
+        settings,
+    ))
+}
+
+/// Runs every enabled rule on a walked image, then the Dockerfile rules on its history
+/// ([`history::check`]).
+pub fn conclude(
+    manifest: ImageManifest,
+    config: ImageConfig,
+    result: WalkResult,
+    facts: Facts,
+    name: &str,
+    settings: &Config,
+) -> Analysis {
     let ctx = ImageCtx {
-        config: source.config(),
+        config: &config,
+        manifest: &manifest,
         result: &result,
-        secrets: &secrets.secrets,
+        facts: &facts,
         name,
         settings,
     };
     let mut findings = check(&ctx);
     findings.extend(history::check(&ctx));
-    Ok(Analysis {
+    Analysis {
+        manifest,
+        config,
         result,
-        secrets: secrets.secrets,
+        facts,
         findings,
-    })
+    }
 }
 
 /// The path of a tree entry as shown in messages: `/etc/passwd`.

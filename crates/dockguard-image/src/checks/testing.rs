@@ -14,14 +14,28 @@ pub enum E<'a> {
     File(&'a str, &'a [u8], u32),
     /// Path, mode.
     Dir(&'a str, u32),
+    /// Path, target.
+    Symlink(&'a str, &'a str),
 }
 
 pub fn layer(entries: &[E]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
     for e in entries {
+        if let E::Symlink(path, target) = e {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            h.set_mode(0o777);
+            h.set_uid(0);
+            h.set_gid(0);
+            h.set_mtime(0);
+            b.append_link(&mut h, path, target).unwrap();
+            continue;
+        }
         let (kind, path, data, mode) = match e {
             E::File(p, d, m) => (tar::EntryType::Regular, *p, *d, *m),
             E::Dir(p, m) => (tar::EntryType::Directory, *p, &[][..], *m),
+            E::Symlink(..) => unreachable!("handled above"),
         };
         let mut h = tar::Header::new_gnu();
         h.set_entry_type(kind);
@@ -72,6 +86,7 @@ pub fn image(container_config: &str, layers: Vec<Vec<u8>>) -> Mem {
         manifest: ImageManifest {
             format: SourceFormat::DockerArchive,
             names: vec![],
+            repo_digests: vec![],
             manifest_digest: None,
             config_digest: None,
             platform: None,
