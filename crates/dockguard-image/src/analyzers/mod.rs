@@ -5,6 +5,10 @@
 
 pub mod kept_files;
 pub mod secrets;
+// region: minimality (modules)
+// endregion
+// region: trust (modules)
+// endregion
 
 pub use kept_files::KeptFiles;
 pub use secrets::{LayerSecret, SecretAnalyzer};
@@ -18,7 +22,9 @@ pub struct Facts {
     pub secrets: SecretAnalyzer,
     /// Final contents of small well-known files (`/etc/passwd`, `/etc/os-release`, …).
     pub files: KeptFiles,
-    // region: more analyzers (one field per analyzer, listed again in `all_mut`)
+    // region: minimality (fields; listed again in `all_mut`)
+    // endregion
+    // region: trust (fields; listed again in `all_mut`)
     // endregion
 }
 
@@ -28,7 +34,9 @@ impl Facts {
         vec![
             &mut self.secrets,
             &mut self.files,
-            // region: more analyzers (same order as the fields)
+            // region: minimality (same order as the fields)
+            // endregion
+            // region: trust (same order as the fields)
             // endregion
         ]
     }

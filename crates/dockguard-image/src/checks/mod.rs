@@ -9,6 +9,8 @@ pub mod registry;
 
 pub mod history;
 
+// region: trust (IM1xx)
+// endregion
 pub mod im200_image_runs_as_root;
 pub mod im201_no_healthcheck;
 pub mod im300_secret_in_image_env;
@@ -17,6 +19,10 @@ pub mod im500_ssh_port_exposed;
 pub mod im501_volume_on_system_path;
 pub mod im700_setuid_setgid_file;
 pub mod im701_world_writable_without_sticky;
+// region: accounts and leftovers (IM702…)
+// endregion
+// region: minimality (IM9xx)
+// endregion
 
 use dockguard_core::{Config, Finding, Location, RuleMeta};
 

@@ -4,6 +4,8 @@ use super::Rule;
 use super::*;
 
 pub static RULES: &[&dyn Rule] = &[
+    // region: trust (IM1xx)
+    // endregion
     &im200_image_runs_as_root::ImageRunsAsRoot,
     &im201_no_healthcheck::NoHealthcheck,
     &im300_secret_in_image_env::SecretInImageEnv,
@@ -12,6 +14,10 @@ pub static RULES: &[&dyn Rule] = &[
     &im501_volume_on_system_path::VolumeOnSystemPath,
     &im700_setuid_setgid_file::SetuidSetgidFile,
     &im701_world_writable_without_sticky::WorldWritableWithoutSticky,
+    // region: accounts and leftovers (IM702…)
+    // endregion
+    // region: minimality (IM9xx)
+    // endregion
 ];
 
 pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
