@@ -207,6 +207,8 @@ pub(crate) struct IndexOrManifest {
     pub config: Option<Descriptor>,
     #[serde(default)]
     pub layers: Option<Vec<Descriptor>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotations: BTreeMap<String, String>,
 }
 
 /// One image of a `docker save` `manifest.json`.

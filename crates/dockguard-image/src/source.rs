@@ -45,6 +45,9 @@ pub struct ImageManifest {
     /// `repository@digest` references the image is known by in registries (from the engine
     /// or the registry it was pulled from); empty for files.
     pub repo_digests: Vec<String>,
+    /// Annotations of the image manifest and of its index entry (OCI sources), e.g.
+    /// `org.opencontainers.image.base.name`.
+    pub annotations: std::collections::BTreeMap<String, String>,
     /// Digest of the image manifest, when the source has one.
     pub manifest_digest: Option<String>,
     /// Digest (or archive member name) of the config.
@@ -236,6 +239,7 @@ impl StoredImage {
                 format: SourceFormat::DockerArchive,
                 names: image.repo_tags.clone(),
                 repo_digests: Vec::new(),
+                annotations: Default::default(),
                 manifest_digest: None,
                 config_digest: Some(config_name),
                 platform: None,
@@ -372,6 +376,9 @@ impl StoredImage {
             )
         })?;
         let config: ImageConfig = read_json(store.as_ref(), &config_path, limit)?;
+        // The manifest's own annotations win over its index entry's.
+        let mut annotations = desc.annotations.clone();
+        annotations.extend(doc.annotations.clone());
         let mut layers = Vec::new();
         for (i, layer) in doc.layers.unwrap_or_default().into_iter().enumerate() {
             let name = blob_path(&layer.digest).ok_or_else(|| {
@@ -394,6 +401,7 @@ impl StoredImage {
                 format,
                 names,
                 repo_digests: Vec::new(),
+                annotations,
                 manifest_digest: Some(desc.digest),
                 config_digest: Some(config_desc.digest),
                 platform: desc.platform,
@@ -455,6 +463,7 @@ impl RootfsSource {
                 format: SourceFormat::RootfsDirectory,
                 names: Vec::new(),
                 repo_digests: Vec::new(),
+                annotations: Default::default(),
                 manifest_digest: None,
                 config_digest: None,
                 platform: None,

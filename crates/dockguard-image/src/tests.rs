@@ -384,6 +384,7 @@ impl Mem {
                 format: SourceFormat::DockerArchive,
                 names: vec![],
                 repo_digests: vec![],
+                annotations: Default::default(),
                 manifest_digest: None,
                 config_digest: None,
                 platform: None,

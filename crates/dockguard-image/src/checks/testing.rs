@@ -87,6 +87,7 @@ pub fn image(container_config: &str, layers: Vec<Vec<u8>>) -> Mem {
             format: SourceFormat::DockerArchive,
             names: vec![],
             repo_digests: vec![],
+            annotations: Default::default(),
             manifest_digest: None,
             config_digest: None,
             platform: None,
