@@ -366,6 +366,11 @@ impl Engine {
         self.get_json(&format!("/containers/{}/json", encode_segment(id)))
     }
 
+    /// `GET /images/{name}/json`: the image's config, `RepoTags`, `RepoDigests`, `Size`.
+    pub fn inspect_image(&self, name: &str) -> Result<Json> {
+        self.get_json(&format!("/images/{}/json", encode_segment(name)))
+    }
+
     /// `GET` of an API path (without the version prefix), expecting a 2xx JSON answer.
     pub fn get_json(&self, path: &str) -> Result<Json> {
         let full = format!("{}{path}", self.prefix);

@@ -30,7 +30,7 @@ pub fn detect(magic: &[u8]) -> Compression {
 }
 
 /// Wraps `raw` in the decoder its magic bytes call for.
-pub fn decompress(raw: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dyn Read + Send>)> {
+pub fn decompress<'a>(raw: Box<dyn Read + 'a>) -> io::Result<(Compression, Box<dyn Read + 'a>)> {
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
     // Make sure at least four bytes are looked at unless the stream is shorter.
     let compression = detect(reader.fill_buf()?);

@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 pub mod source;
 mod store;
+pub mod stream;
 pub mod walk;
 
 pub use compress::Compression;
@@ -27,8 +28,8 @@ pub use source::{
     StoredImage, open, open_archive, open_oci_dir,
 };
 pub use walk::{
-    Analyzer, Anomaly, AnomalyKind, Entry, EntryKind, FileTree, LayerStats, Limits, WalkResult,
-    normalize_path, walk,
+    Analyzer, Anomaly, AnomalyKind, Entry, EntryKind, FileTree, LayerReader, LayerStats, Limits,
+    WalkResult, normalize_path, walk,
 };
 
 #[cfg(test)]

@@ -174,7 +174,10 @@ fn name_matches(wanted: &str, names: &[String]) -> bool {
 }
 
 impl StoredImage {
-    fn from_docker_save(store: Box<dyn Store>, options: &OpenOptions) -> Result<StoredImage> {
+    pub(crate) fn from_docker_save(
+        store: Box<dyn Store>,
+        options: &OpenOptions,
+    ) -> Result<StoredImage> {
         let limit = options.limits.max_json_bytes;
         let images: Vec<SaveManifest> = read_json(store.as_ref(), "manifest.json", limit)?;
         let chosen: Vec<&SaveManifest> = match &options.image {
@@ -250,7 +253,7 @@ impl StoredImage {
         })
     }
 
-    fn from_oci(
+    pub(crate) fn from_oci(
         store: Box<dyn Store>,
         format: SourceFormat,
         options: &OpenOptions,
@@ -410,6 +413,13 @@ impl StoredImage {
             config,
             store,
         })
+    }
+}
+
+impl StoredImage {
+    /// The resolved manifest and config, without the store.
+    pub(crate) fn into_parts(self) -> (ImageManifest, ImageConfig) {
+        (self.manifest, self.config)
     }
 }
 

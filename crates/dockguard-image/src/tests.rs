@@ -3,6 +3,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::stream::{StreamedImage, read_archive_stream};
 use crate::*;
 
 /// One entry of a test layer.
@@ -169,6 +170,10 @@ fn check_two_layers(src: &dyn ImageSource) {
     let mut a = Collect::default();
     let mut b = Collect::default();
     let r = walk(src, &mut [&mut a, &mut b], &Limits::default()).unwrap();
+    check_two_layer_walk(&r, &a, &b);
+}
+
+fn check_two_layer_walk(r: &WalkResult, a: &Collect, b: &Collect) {
     assert!(r.tree.get("secret.pem").is_none());
     assert!(r.tree.get("bin/su").unwrap().is_setuid());
     assert_eq!(r.tree.get("etc/passwd").unwrap().layer, 1);
@@ -692,4 +697,127 @@ fn platform_parsing() {
     );
     assert_eq!(p.to_string(), "linux/arm64/v8");
     assert!(Platform::parse("linux").is_none());
+}
+
+/// Reads an archive file as the one-way stream an engine export is.
+fn stream(path: &Path, a: &mut Collect, b: &mut Collect) -> Result<StreamedImage> {
+    let file = std::fs::File::open(path).unwrap();
+    read_archive_stream(file, "stream", &mut [a, b], &OpenOptions::default())
+}
+
+#[test]
+fn streamed_archives_match_the_file_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l0, l1) = two_layers();
+    // Legacy layout with the upper layer first and the manifest last, as `docker save` sorts.
+    let manifest =
+        r#"[{"Config":"abc.json","RepoTags":["demo:1"],"Layers":["z0/layer.tar","a1/layer.tar"]}]"#;
+    let legacy = write_tar(
+        dir.path(),
+        "legacy.tar",
+        &[
+            ("a1/VERSION", b"1.0".to_vec()),
+            ("a1/json", br#"{"id":"a1","parent":"z0"}"#.to_vec()),
+            ("a1/layer.tar", l1.clone()),
+            ("abc.json", CONFIG.as_bytes().to_vec()),
+            ("z0/layer.tar", l0.clone()),
+            ("manifest.json", manifest.as_bytes().to_vec()),
+            ("repositories", br#"{"demo":{"1":"a1"}}"#.to_vec()),
+        ],
+    );
+    let oci: Vec<(String, Vec<u8>)> = oci_members(
+        gzip(&l0),
+        zstd(&l1),
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        true,
+    );
+    let refs: Vec<(&str, Vec<u8>)> = oci.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    let oci = write_tar(dir.path(), "oci.tar", &refs);
+    for path in [legacy, oci] {
+        let (mut a, mut b) = (Collect::default(), Collect::default());
+        let streamed = stream(&path, &mut a, &mut b).unwrap();
+        assert_eq!(streamed.config.config.user.as_deref(), Some("0"));
+        assert_eq!(streamed.manifest.layers.len(), 2);
+        check_two_layer_walk(&streamed.result, &a, &b);
+        // The same tree and statistics as the seeking reader.
+        let src = open(&path, &OpenOptions::default()).unwrap();
+        let r = walk(src.as_ref(), &mut [], &Limits::default()).unwrap();
+        assert_eq!(r.layers, streamed.result.layers);
+        let entries = |t: &FileTree| -> Vec<(String, Entry)> {
+            t.iter().map(|(p, e)| (p.to_string(), e.clone())).collect()
+        };
+        assert_eq!(entries(&r.tree), entries(&streamed.result.tree));
+    }
+}
+
+#[test]
+fn streamed_repeated_layer_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l0, l1) = two_layers();
+    let manifest = r#"[{"Config":"c.json","RepoTags":[],"Layers":["b0/layer.tar","c1/layer.tar","a2/layer.tar"]}]"#;
+    let mut builder = tar::Builder::new(Vec::new());
+    // The third layer repeats the first: docker save links it, before the target arrives.
+    let mut h = header(tar::EntryType::Symlink, 0, 0o777);
+    builder
+        .append_link(&mut h, "a2/layer.tar", "../b0/layer.tar")
+        .unwrap();
+    for (name, data) in [
+        ("b0/layer.tar", l0),
+        ("c.json", CONFIG.as_bytes().to_vec()),
+        ("c1/layer.tar", l1),
+        ("manifest.json", manifest.as_bytes().to_vec()),
+    ] {
+        let mut h = header(tar::EntryType::Regular, data.len() as u64, 0o644);
+        builder.append_data(&mut h, name, data.as_slice()).unwrap();
+    }
+    let path = dir.path().join("repeat.tar");
+    std::fs::write(&path, builder.into_inner().unwrap()).unwrap();
+    let (mut a, mut b) = (Collect::default(), Collect::default());
+    let streamed = stream(&path, &mut a, &mut b).unwrap();
+    let tree = &streamed.result.tree;
+    // The key deleted by layer 1 comes back with layer 2, and is reported there.
+    assert_eq!(tree.get("secret.pem").unwrap().layer, 2);
+    assert!(a.seen.iter().any(|(p, l, _)| p == "secret.pem" && *l == 2));
+    assert_eq!(streamed.result.layers.len(), 3);
+    let src = open(&path, &OpenOptions::default()).unwrap();
+    let r = walk(src.as_ref(), &mut [], &Limits::default()).unwrap();
+    assert_eq!(r.layers, streamed.result.layers);
+}
+
+#[test]
+fn streamed_errors_are_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l0, l1) = two_layers();
+    let legacy = legacy_archive(dir.path(), l0.clone(), l1);
+    let data = std::fs::read(&legacy).unwrap();
+    // Cut inside the second layer: an error naming it, no panic.
+    let cut = dir.path().join("cut.tar");
+    std::fs::write(&cut, &data[..data.len() - 1500]).unwrap();
+    let (mut a, mut b) = (Collect::default(), Collect::default());
+    let err = stream(&cut, &mut a, &mut b)
+        .err()
+        .expect("a truncated stream fails");
+    assert!(
+        matches!(err, Error::Layer { .. } | Error::Archive { .. }),
+        "{err}"
+    );
+    // A layer the manifest names but the stream lacks.
+    let manifest = r#"[{"Config":"abc.json","Layers":["l0/layer.tar","gone/layer.tar"]}]"#;
+    let missing = write_tar(
+        dir.path(),
+        "missing.tar",
+        &[
+            ("l0/layer.tar", l0),
+            ("abc.json", CONFIG.as_bytes().to_vec()),
+            ("manifest.json", manifest.as_bytes().to_vec()),
+        ],
+    );
+    let err = stream(&missing, &mut a, &mut b)
+        .err()
+        .expect("missing layer");
+    assert!(err.to_string().contains("gone/layer.tar"), "{err}");
+    // Not an image at all.
+    let other = write_tar(dir.path(), "other.tar", &[("readme", b"hi".to_vec())]);
+    let err = stream(&other, &mut a, &mut b).err().expect("not an image");
+    assert!(err.to_string().contains("not an image archive"), "{err}");
 }

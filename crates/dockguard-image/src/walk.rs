@@ -280,36 +280,137 @@ pub fn walk(
     analyzers: &mut [&mut dyn Analyzer],
     limits: &Limits,
 ) -> Result<WalkResult> {
-    let mut state = State {
-        result: WalkResult::default(),
-        limits,
-        total_entries: 0,
-        buffer: Vec::new(),
-    };
-    for index in 0..source.manifest().layers.len() {
+    let mut reader = LayerReader::new(limits);
+    let count = source.manifest().layers.len();
+    for index in 0..count {
         let name = source.manifest().layers[index].name.clone();
-        state.result.layers.push(LayerStats {
-            index,
+        match source.open_layer(index)? {
+            LayerStream::Tar(raw) => reader.read_tar(&name, raw, analyzers)?,
+            LayerStream::Directory(root) => reader.read_dir(&name, &root, analyzers)?,
+        };
+    }
+    let order: Vec<usize> = (0..count).collect();
+    reader.finish(&order, analyzers)
+}
+
+/// Reads layers one by one into numbered slots, in whatever order they arrive, and applies
+/// them in image order at the end. A source that knows its layer order up front reads slot
+/// `i` as layer `i`; a stream that names the order last (an engine export puts
+/// `manifest.json` after the layers) reads in arrival order and maps slots to layers in
+/// [`LayerReader::finish`].
+pub struct LayerReader<'l> {
+    state: State<'l>,
+    pendings: Vec<Pending>,
+}
+
+impl<'l> LayerReader<'l> {
+    pub fn new(limits: &'l Limits) -> Self {
+        LayerReader {
+            state: State {
+                result: WalkResult::default(),
+                limits,
+                total_entries: 0,
+                buffer: Vec::new(),
+            },
+            pendings: Vec::new(),
+        }
+    }
+
+    /// Slots read so far.
+    pub fn slots(&self) -> usize {
+        self.pendings.len()
+    }
+
+    fn open_slot(&mut self) -> usize {
+        let slot = self.pendings.len();
+        self.state.result.layers.push(LayerStats {
+            index: slot,
             ..LayerStats::default()
         });
+        self.pendings.push(Pending::default());
+        slot
+    }
+
+    /// Reads a layer tar (compressed or not) into a new slot; analyzers see its files with the
+    /// slot as their layer. Returns the slot.
+    pub fn read_tar<'r>(
+        &mut self,
+        name: &str,
+        raw: Box<dyn Read + 'r>,
+        analyzers: &mut [&mut dyn Analyzer],
+    ) -> Result<usize> {
+        let slot = self.open_slot();
         let mut pending = Pending::default();
-        match source.open_layer(index)? {
-            LayerStream::Tar(raw) => state.read_tar(index, &name, raw, analyzers, &mut pending)?,
-            LayerStream::Directory(root) => {
-                state.read_dir(index, &root, analyzers, &mut pending)?
+        self.state
+            .read_tar(slot, name, raw, analyzers, &mut pending)?;
+        self.pendings[slot] = pending;
+        Ok(slot)
+    }
+
+    /// Reads a directory as one layer into a new slot (symbolic links are not followed).
+    pub fn read_dir(
+        &mut self,
+        _name: &str,
+        root: &Path,
+        analyzers: &mut [&mut dyn Analyzer],
+    ) -> Result<usize> {
+        let slot = self.open_slot();
+        let mut pending = Pending::default();
+        self.state.read_dir(slot, root, analyzers, &mut pending)?;
+        self.pendings[slot] = pending;
+        Ok(slot)
+    }
+
+    /// Applies the slots in image order (`order[i]` is the slot of layer `i`; a slot may come
+    /// twice when an image repeats a layer, slots not named are dropped), renumbers what the
+    /// analyzers recorded and lets them finish.
+    pub fn finish(
+        mut self,
+        order: &[usize],
+        analyzers: &mut [&mut dyn Analyzer],
+    ) -> Result<WalkResult> {
+        let identity = order.iter().copied().eq(0..self.pendings.len());
+        let mut stats = Vec::with_capacity(order.len());
+        for (index, &slot) in order.iter().enumerate() {
+            let Some(slot_stats) = self.state.result.layers.get(slot) else {
+                return Err(Error::Missing {
+                    container: "layer order".into(),
+                    file: format!("slot {slot}"),
+                });
+            };
+            stats.push(LayerStats {
+                index,
+                // Shipped-but-hidden bytes are counted again while applying.
+                wasted_bytes: 0,
+                ..slot_stats.clone()
+            });
+        }
+        self.state.result.layers = stats;
+        for (index, &slot) in order.iter().enumerate() {
+            let pending = if order[index + 1..].contains(&slot) {
+                self.pendings[slot].clone()
+            } else {
+                std::mem::take(&mut self.pendings[slot])
+            };
+            self.state.apply(index, pending);
+        }
+        if !identity {
+            // A repeated slot maps to its last place: that copy is the one the image shows.
+            let map = |slot: usize| order.iter().rposition(|&s| s == slot);
+            for a in analyzers.iter_mut() {
+                a.relabel_layers(&map);
             }
         }
-        state.apply(index, pending);
+        for a in analyzers.iter_mut() {
+            a.finish(&self.state.result.tree)?;
+        }
+        Ok(self.state.result)
     }
-    for a in analyzers.iter_mut() {
-        a.finish(&state.result.tree)?;
-    }
-    Ok(state.result)
 }
 
 /// What one layer does, applied to the tree once the layer is read (whiteouts only hide lower
 /// layers, whatever their order inside the layer).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Pending {
     opaque: Vec<String>,
     whiteouts: Vec<String>,
@@ -366,7 +467,7 @@ impl State<'_> {
         &mut self,
         layer: usize,
         name: &str,
-        raw: Box<dyn Read + Send>,
+        raw: Box<dyn Read + '_>,
         analyzers: &mut [&mut dyn Analyzer],
         pending: &mut Pending,
     ) -> Result<()> {
@@ -655,7 +756,8 @@ impl State<'_> {
         for path in &pending.whiteouts {
             tree.remove_tree(path, &mut gone);
         }
-        for (path, entry) in pending.added {
+        for (path, mut entry) in pending.added {
+            entry.layer = layer;
             // Parents: create missing directories, replace non-directories.
             let mut end = 0;
             while let Some(pos) = path[end..].find('/') {

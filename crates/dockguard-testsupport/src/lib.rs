@@ -2,6 +2,9 @@
 //! one-binary test image, remove containers when a test ends. Tests that use them fail, rather
 //! than skip, when no engine answers: CI installs and starts one.
 
+mod oci;
+pub use oci::oci_layout_from_docker_save;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Command as Process, Stdio};
 use std::time::{Duration, Instant};

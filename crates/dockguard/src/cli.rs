@@ -58,23 +58,52 @@ pub enum Command {
 #[command(
     long_about = "Analyse a container image without running it: the image config (user, health \
 check, Env and Labels, exposed ports, volumes), every layer's files (secrets, deleted or not) and \
-the final file system (setuid/setgid and world-writable files). TARGET is a `docker save` tar, an \
-OCI layout directory or tar, or a root-filesystem directory.\n\nExit codes: 0 no finding at or \
-above --fail-on, 1 findings at or above it, 2 unreadable targets or usage errors."
+the final file system (setuid/setgid and world-writable files).\n\nTARGET is a `docker save` tar, \
+an OCI layout directory or tar, a root-filesystem directory, or the name of an image of the local \
+Docker engine (streamed from the Engine API, no temporary copy). With --from auto (the default) an \
+existing path is read as a file, anything else is asked of the engine.\n\nExit codes: 0 no \
+finding at or above --fail-on, 1 findings at or above it, 2 unreadable targets or usage errors."
 )]
 pub struct ImageArgs {
-    /// The image: a `docker save` tar, an OCI layout (directory or tar) or a root-filesystem
-    /// directory.
-    #[arg(value_name = "TARGET")]
-    pub target: PathBuf,
-    /// Platform to select from a multi-platform OCI index, OS/ARCH[/VARIANT] (default: the
-    /// host's).
-    #[arg(long, value_name = "PLATFORM")]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub image: ImageTargetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+/// Where `dockguard image` and `dockguard scan --image` read an image from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFrom {
+    /// An existing path is a file or directory, anything else an image of the engine.
+    Auto,
+    /// A `docker save` tar, an OCI layout (directory or tar) or a root-filesystem directory.
+    File,
+    /// An image of the local Docker engine, by name or id.
+    Engine,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImageTargetArgs {
+    /// The image: a path (`docker save` tar, OCI layout, root-filesystem directory) or an image
+    /// name of the Docker engine (`nginx:1.27`, an id).
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// Where to read TARGET from.
+    #[arg(long, value_enum, default_value = "auto", value_name = "SOURCE")]
+    pub from: ImageFrom,
+    /// Docker engine socket for engine images, `unix:///path` (default: DOCKER_HOST, the
+    /// current Docker context, else unix:///var/run/docker.sock).
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+    /// Platform to select from a multi-platform OCI index, OS/ARCH[/VARIANT] (default: the
+    /// host's).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// Never draw a progress bar (it is drawn on standard error only when that is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -1,42 +1,33 @@
-//! `dockguard image`: analyse a container image (a `docker save` tar, an OCI layout or a
-//! root-filesystem directory) with the image rules.
+//! `dockguard image`: analyse a container image (a `docker save` tar, an OCI layout, a
+//! root-filesystem directory or an image of the local Docker engine) with the image rules.
 //!
 //! Findings on the config are reported at `<image-name>` line 1, findings on files at
 //! `<image-name>:/path/in/image` (with the line of the secret for IM301). The image name is
 //! the first tag the source gives, else the target as written.
 
-use crate::cli::ImageArgs;
+use crate::cli::{ImageArgs, ImageFrom, ImageTargetArgs};
 use crate::lint::write_report;
 use crate::settings;
 use anyhow::{Result, anyhow};
-use dockguard_image::{OpenOptions, Platform};
+use dockguard_core::Config;
+use dockguard_image::checks::Analysis;
+use dockguard_image::{ImageSource, LayerStream, OpenOptions, Platform};
 use dockguard_report::Report;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
+use std::time::Duration;
+
+/// How long the engine may take to start an export: Docker 20.10 assembles the whole
+/// archive before it sends the first byte.
+const EXPORT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Runs the command; returns the exit code (0 clean, 1 findings at or above `--fail-on`).
 /// Unreadable targets and usage errors are `Err` (exit 2, one line).
 pub fn run(args: &ImageArgs) -> Result<i32> {
     let config = settings::load(&args.config, Path::new("."))?;
-    let mut options = OpenOptions::default();
-    if let Some(p) = &args.platform {
-        options.platform = Platform::parse(p).ok_or_else(|| {
-            anyhow!("--platform {p}: expected OS/ARCH[/VARIANT], e.g. linux/amd64")
-        })?;
-    }
-    let target = args.target.display().to_string();
-    // The library's errors already name the file and their cause: one line, no chain.
-    let source = dockguard_image::open(&args.target, &options)
-        .map_err(|e| anyhow!("cannot read image {target}: {e}"))?;
-    let name = source
-        .manifest()
-        .names
-        .first()
-        .cloned()
-        .unwrap_or_else(|| target.clone());
-    let analysis =
-        dockguard_image::checks::analyze(source.as_ref(), &name, &config, &options.limits)
-            .map_err(|e| anyhow!("cannot read image {target}: {e}"))?;
+    let analysis = analyze(&args.image, &config)?;
     let mut findings = analysis.findings;
     crate::lint::sort_findings(&mut findings);
 
@@ -64,4 +55,162 @@ pub fn run(args: &ImageArgs) -> Result<i32> {
     } else {
         0
     })
+}
+
+/// Reads and analyses the image `args` names. Errors are one line naming the target.
+pub(crate) fn analyze(args: &ImageTargetArgs, config: &Config) -> Result<Analysis> {
+    let mut options = OpenOptions::default();
+    if let Some(p) = &args.platform {
+        options.platform = Platform::parse(p).ok_or_else(|| {
+            anyhow!("--platform {p}: expected OS/ARCH[/VARIANT], e.g. linux/amd64")
+        })?;
+    }
+    let target = &args.target;
+    let from = match args.from {
+        ImageFrom::Auto if Path::new(target).exists() => ImageFrom::File,
+        ImageFrom::Auto => ImageFrom::Engine,
+        other => other,
+    };
+    let bar = progress_bar(args.no_progress);
+    let analysis = match from {
+        ImageFrom::File | ImageFrom::Auto => analyze_file(target, config, &options, &bar),
+        ImageFrom::Engine => analyze_engine(args, config, &options, &bar),
+    };
+    bar.finish_and_clear();
+    analysis
+}
+
+fn analyze_file(
+    target: &str,
+    config: &Config,
+    options: &OpenOptions,
+    bar: &ProgressBar,
+) -> Result<Analysis> {
+    // The library's errors already name the file and their cause: one line, no chain.
+    let source = dockguard_image::open(Path::new(target), options)
+        .map_err(|e| anyhow!("cannot read image {target}: {e}"))?;
+    let name = source
+        .manifest()
+        .names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| target.to_string());
+    let total = source
+        .manifest()
+        .layers
+        .iter()
+        .map(|l| l.size)
+        .sum::<Option<u64>>()
+        .or_else(|| std::fs::metadata(target).ok().map(|m| m.len()));
+    if let Some(total) = total {
+        bar.set_length(total);
+    }
+    let counted = Counted {
+        inner: source.as_ref(),
+        bar: bar.clone(),
+    };
+    dockguard_image::checks::analyze(&counted, &name, config, &options.limits)
+        .map_err(|e| anyhow!("cannot read image {target}: {e}"))
+}
+
+fn analyze_engine(
+    args: &ImageTargetArgs,
+    config: &Config,
+    options: &OpenOptions,
+    bar: &ProgressBar,
+) -> Result<Analysis> {
+    let target = &args.target;
+    let engine = dockguard_engine::Engine::connect(args.host.as_deref())
+        .map_err(|e| anyhow!("{target}: not a file, and the Docker engine is not usable: {e}"))?
+        .with_timeout(EXPORT_TIMEOUT);
+    let inspect = engine.inspect_image(target).map_err(|e| {
+        if e.is_not_found() {
+            anyhow!("{target}: no such file, and no such image in the Docker engine")
+        } else {
+            anyhow!("cannot read image {target} from the Docker engine: {e}")
+        }
+    })?;
+    let strings = |key: &str| -> Vec<String> {
+        inspect.value[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let repo_tags = strings("RepoTags");
+    let repo_digests = strings("RepoDigests");
+    // Name the image as the user did when that is one of its tags, else by its first tag.
+    let name = if repo_tags.iter().any(|t| t == target) || repo_tags.is_empty() {
+        target.clone()
+    } else {
+        repo_tags[0].clone()
+    };
+    if let Some(size) = inspect.value["Size"].as_u64() {
+        bar.set_length(size);
+    }
+    let export = engine
+        .export_image(target)
+        .map_err(|e| anyhow!("cannot export image {target} from the Docker engine: {e}"))?;
+    let label = format!("docker-engine:{target}");
+    dockguard_image::checks::analyze_stream(
+        bar.wrap_read(export),
+        &label,
+        &name,
+        config,
+        options,
+        |manifest| {
+            if manifest.names.is_empty() {
+                manifest.names = repo_tags;
+            }
+            manifest.repo_digests = repo_digests;
+        },
+    )
+    .map_err(|e| anyhow!("cannot read image {target} from the Docker engine: {e}"))
+}
+
+/// A progress bar of bytes read on standard error, hidden unless that is a terminal.
+fn progress_bar(disabled: bool) -> ProgressBar {
+    if disabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} reading image {bytes}/{total_bytes} {wide_bar} {binary_bytes_per_sec}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// An image source whose layer streams advance a progress bar.
+struct Counted<'a> {
+    inner: &'a dyn ImageSource,
+    bar: ProgressBar,
+}
+
+impl ImageSource for Counted<'_> {
+    fn describe(&self) -> &str {
+        self.inner.describe()
+    }
+
+    fn manifest(&self) -> &dockguard_image::ImageManifest {
+        self.inner.manifest()
+    }
+
+    fn config(&self) -> &dockguard_image::ImageConfig {
+        self.inner.config()
+    }
+
+    fn open_layer(&self, index: usize) -> dockguard_image::Result<LayerStream> {
+        Ok(match self.inner.open_layer(index)? {
+            LayerStream::Tar(raw) => {
+                let raw: Box<dyn Read + Send> = Box::new(self.bar.wrap_read(raw));
+                LayerStream::Tar(raw)
+            }
+            dir => dir,
+        })
+    }
 }

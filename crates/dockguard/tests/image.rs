@@ -27,6 +27,19 @@ fn build_and_save_with(
     files: &[(&str, &str)],
     build_args: &[&str],
 ) -> String {
+    let (tar, tag) = build_keep(dir, name, dockerfile, files, build_args);
+    let _ = docker(&["rmi", "-f", &tag]);
+    tar
+}
+
+/// Builds and saves like [`build_and_save_with`] but keeps the tag; returns (tar, tag).
+fn build_keep(
+    dir: &Path,
+    name: &str,
+    dockerfile: &str,
+    files: &[(&str, &str)],
+    build_args: &[&str],
+) -> (String, String) {
     let ctx = dir.join(name);
     std::fs::create_dir_all(&ctx).unwrap();
     std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
@@ -46,16 +59,20 @@ fn build_and_save_with(
         .arg(&tag)
         .status()
         .unwrap();
-    let _ = docker(&["rmi", "-f", &tag]);
     assert!(saved.success(), "docker save failed");
-    tar.display().to_string()
+    (tar.display().to_string(), tag)
 }
 
 /// Runs `dockguard image TAR -f json`; returns the exit code and the findings.
 fn analyse(tar: &str) -> (i32, Vec<serde_json::Value>) {
+    analyse_from(tar, "--from=auto")
+}
+
+/// Runs `dockguard image TARGET FROM -f json`; returns the exit code and the findings.
+fn analyse_from(target: &str, from: &str) -> (i32, Vec<serde_json::Value>) {
     let out = Command::cargo_bin("dockguard")
         .unwrap()
-        .args(["image", tar, "-f", "json", "--no-config"])
+        .args(["image", target, from, "-f", "json", "--no-config"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -89,7 +106,7 @@ fn planted_problems_are_found() {
          RUN apt-get update || true\n\
          RUN echo $DEPLOY_TOKEN > /dev/null\n"
     );
-    let tar = build_and_save_with(
+    let (tar, tag) = build_keep(
         dir.path(),
         "planted",
         &dockerfile,
@@ -99,9 +116,39 @@ fn planted_problems_are_found() {
             "DEPLOY_TOKEN=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3xA9kLpT",
         ],
     );
-    let (code, findings) = analyse(&tar);
+    let layout = dir.path().join("planted-oci");
+    dockguard_testsupport::oci_layout_from_docker_save(Path::new(&tar), &layout, &tag);
+    // The same image from every source: the saved tar, an OCI layout, the engine by name.
+    let sources = [
+        (tar.clone(), "--from=file"),
+        (layout.display().to_string(), "--from=file"),
+        (tag.clone(), "--from=engine"),
+        (tag.clone(), "--from=auto"),
+    ];
+    let mut results = Vec::new();
+    for (target, from) in &sources {
+        results.push(analyse_from(target, from));
+    }
+    let _ = docker(&["rmi", "-f", &tag]);
+    let mut reference: Option<Vec<(String, String)>> = None;
+    for ((target, from), (code, findings)) in sources.iter().zip(results) {
+        assert_planted(code, &findings);
+        // Same codes and messages whatever the source (names differ: tag or path).
+        let mut seen: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| (f["code"].to_string(), f["message"].to_string()))
+            .collect();
+        seen.sort();
+        match &reference {
+            None => reference = Some(seen),
+            Some(r) => assert_eq!(r, &seen, "{target} {from}"),
+        }
+    }
+}
+
+fn assert_planted(code: i32, findings: &[serde_json::Value]) {
     assert_eq!(code, 1, "{findings:#?}");
-    let codes = codes(&findings);
+    let codes = codes(findings);
     for expected in [
         "IM200", "IM201", "IM300", "IM301", "IM500", "IM700", "IM701",
     ] {
@@ -197,4 +244,21 @@ fn unreadable_target_exits_2_with_one_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("cannot read image"), "{stderr}");
+}
+
+#[test]
+fn unknown_engine_image_exits_2_with_one_line() {
+    ensure_image();
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["image", "dg-no-such-image:404", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("dg-no-such-image:404") && stderr.contains("no such image"),
+        "{stderr}"
+    );
 }

@@ -135,6 +135,32 @@ pub fn analyze(
     ))
 }
 
+/// Reads a `docker save` tar from a one-way stream (an engine export) with every analyzer of
+/// [`Facts`]; `adjust` completes the manifest with what the stream does not carry (the
+/// engine's repo digests), then the rules run ([`conclude`]).
+pub fn analyze_stream(
+    reader: impl std::io::Read,
+    label: &str,
+    name: &str,
+    settings: &Config,
+    options: &crate::source::OpenOptions,
+    adjust: impl FnOnce(&mut ImageManifest),
+) -> Result<Analysis> {
+    let mut facts = Facts::default();
+    let streamed =
+        crate::stream::read_archive_stream(reader, label, &mut facts.all_mut(), options)?;
+    let mut manifest = streamed.manifest;
+    adjust(&mut manifest);
+    Ok(conclude(
+        manifest,
+        streamed.config,
+        streamed.result,
+        facts,
+        name,
+        settings,
+    ))
+}
+
 /// Runs every enabled rule on a walked image, then the Dockerfile rules on its history
 /// ([`history::check`]).
 pub fn conclude(
