@@ -15,6 +15,7 @@ pub mod checks;
 pub mod compress;
 pub mod config;
 pub mod error;
+pub mod minimal;
 pub mod source;
 mod store;
 pub mod stream;

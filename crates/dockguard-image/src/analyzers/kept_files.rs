@@ -21,6 +21,11 @@ pub const KEPT_PATHS: &[&str] = &[
     "etc/lsb-release",
 ];
 
+/// Bytes kept of copies outside [`KEPT_PATHS`] whose name matches one of them: the targets of
+/// links such as `/etc/passwd` → `/nix/store/…/passwd` (the link is resolved only after the
+/// walk, so such files are kept while the budget lasts).
+pub const MAX_ELSEWHERE_BYTES: u64 = 16 << 20;
+
 /// Bytes kept of one file; longer files are cut (account databases of images are far smaller).
 pub const MAX_KEPT_BYTES: u64 = 1 << 20;
 
@@ -32,6 +37,8 @@ pub struct KeptFiles {
     copies: HashMap<(String, usize), Vec<u8>>,
     /// After the walk: wanted path → final content.
     visible: BTreeMap<String, Vec<u8>>,
+    /// Bytes kept so far of files outside [`KEPT_PATHS`].
+    elsewhere_bytes: u64,
 }
 
 impl KeptFiles {
@@ -57,7 +64,17 @@ impl KeptFiles {
 
 impl Analyzer for KeptFiles {
     fn required(&self, path: &str, entry: &Entry) -> bool {
-        entry.kind == EntryKind::File && KEPT_PATHS.contains(&path)
+        if entry.kind != EntryKind::File {
+            return false;
+        }
+        if KEPT_PATHS.contains(&path) {
+            return true;
+        }
+        let base = path.rsplit('/').next().unwrap_or(path);
+        KEPT_PATHS
+            .iter()
+            .any(|k| k.rsplit('/').next() == Some(base))
+            && self.elsewhere_bytes + entry.size.min(MAX_KEPT_BYTES) <= MAX_ELSEWHERE_BYTES
     }
 
     fn analyze(
@@ -75,6 +92,9 @@ impl Analyzer for KeptFiles {
                 path: path.to_string(),
                 source,
             })?;
+        if !KEPT_PATHS.contains(&path) {
+            self.elsewhere_bytes += data.len() as u64;
+        }
         self.copies.insert((path.to_string(), layer), data);
         Ok(())
     }
@@ -137,6 +157,27 @@ mod tests {
         assert_eq!(kept.text("/etc/os-release").as_deref(), Some("ID=debian\n"));
         assert_eq!(kept.get("usr/lib/os-release"), Some(&b"ID=debian\n"[..]));
         assert!(kept.get("etc/passwd").is_some());
+        // A link out of /etc to a file of the same name elsewhere (Nix images).
+        let nix = layer(&[
+            E::Symlink("etc/passwd", "/nix/store/abc-users/passwd"),
+            E::File(
+                "nix/store/abc-users/passwd",
+                b"root:x:0:0::/root:/bin/sh\n",
+                0o644,
+            ),
+            E::File("nix/store/abc-users/other", b"x", 0o644),
+        ]);
+        let mut kept = KeptFiles::default();
+        walk(
+            &image("{}", vec![nix]),
+            &mut [&mut kept],
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            kept.get("etc/passwd"),
+            Some(&b"root:x:0:0::/root:/bin/sh\n"[..])
+        );
         // A later layer deletes /etc: nothing of it is kept.
         let img = image("{}", vec![l1, l2]);
         let mut kept = KeptFiles::default();

@@ -6,6 +6,8 @@
 pub mod kept_files;
 pub mod secrets;
 // region: minimality (modules)
+pub mod executables;
+pub use executables::{ExecutableKind, Executables};
 // endregion
 // region: trust (modules)
 // endregion
@@ -23,6 +25,8 @@ pub struct Facts {
     /// Final contents of small well-known files (`/etc/passwd`, `/etc/os-release`, …).
     pub files: KeptFiles,
     // region: minimality (fields; listed again in `all_mut`)
+    /// Executable files of the final image: ELF (static or dynamic) or `#!` scripts.
+    pub executables: Executables,
     // endregion
     // region: trust (fields; listed again in `all_mut`)
     // endregion
@@ -35,6 +39,7 @@ impl Facts {
             &mut self.secrets,
             &mut self.files,
             // region: minimality (same order as the fields)
+            &mut self.executables,
             // endregion
             // region: trust (same order as the fields)
             // endregion

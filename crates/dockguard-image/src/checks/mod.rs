@@ -20,8 +20,17 @@ pub mod im501_volume_on_system_path;
 pub mod im700_setuid_setgid_file;
 pub mod im701_world_writable_without_sticky;
 // region: accounts and leftovers (IM702…)
+pub mod accounts;
+pub mod im702_empty_password_account;
+pub mod im703_duplicate_uid_gid;
+pub mod im704_credential_file_left_in_image;
+pub mod im705_build_files_left_in_image;
 // endregion
 // region: minimality (IM9xx)
+pub mod im900_shell_in_final_image;
+pub mod im901_package_manager_in_final_image;
+pub mod im902_full_os_for_static_binary;
+pub mod im903_wasted_layer_bytes;
 // endregion
 
 use dockguard_core::{Config, Finding, Location, RuleMeta};

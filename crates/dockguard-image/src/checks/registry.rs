@@ -15,8 +15,16 @@ pub static RULES: &[&dyn Rule] = &[
     &im700_setuid_setgid_file::SetuidSetgidFile,
     &im701_world_writable_without_sticky::WorldWritableWithoutSticky,
     // region: accounts and leftovers (IM702…)
+    &im702_empty_password_account::EmptyPasswordAccount,
+    &im703_duplicate_uid_gid::DuplicateUidGid,
+    &im704_credential_file_left_in_image::CredentialFileLeftInImage,
+    &im705_build_files_left_in_image::BuildFilesLeftInImage,
     // endregion
     // region: minimality (IM9xx)
+    &im900_shell_in_final_image::ShellInFinalImage,
+    &im901_package_manager_in_final_image::PackageManagerInFinalImage,
+    &im902_full_os_for_static_binary::FullOsForStaticBinary,
+    &im903_wasted_layer_bytes::WastedLayerBytes,
     // endregion
 ];
 
