@@ -150,8 +150,16 @@ bench_check! {
     /// `INFO`: the container's environment is not the operator's.
     ///
     /// ## Why is this bad?
-    /// Without content trust, `docker pull`, `run` and `build` accept any image a registry or
-    /// a man in the middle serves under a tag, signed or not.
+    /// Without signature checks, `docker pull`, `run` and `build` accept any image a registry
+    /// or a man in the middle serves under a tag, signed or not.
+    ///
+    /// Docker Content Trust itself is on its way out: it is built on Notary v1, whose code is
+    /// no longer maintained, and Docker is retiring it, first for Docker Official Images (their
+    /// signing certificates began expiring on 8 August 2025, after which pulling them with
+    /// `DOCKER_CONTENT_TRUST=1` fails), then entirely, with the Notary v1 service
+    /// `notary.docker.io` announced to shut down on 8 December 2026. The benchmark item still
+    /// asks for the variable, so this check does too, but the verification it stands for now
+    /// belongs to OCI-native signatures.
     ///
     /// ## Example
     /// ```console
@@ -167,9 +175,15 @@ bench_check! {
     /// variable answers `INFO` instead of failing on its own environment.
     ///
     /// ## Fix
-    /// Set `DOCKER_CONTENT_TRUST=1` for every user of the Docker CLI, for example in
-    /// `/etc/environment` (`echo DOCKER_CONTENT_TRUST=1 | sudo tee -a /etc/environment`), and
-    /// sign the images you publish.
+    /// Verify image signatures with current tools rather than `DOCKER_CONTENT_TRUST`: sign
+    /// with Sigstore `cosign` or Notary Project `notation`, verify in the pipeline
+    /// (`cosign verify`, `notation verify`) and enforce at admission with a policy controller
+    /// (Sigstore policy-controller, Kyverno `verifyImages`, Ratify with Gatekeeper). Where that
+    /// is in place, disable this check in the configuration and record why. To satisfy the
+    /// benchmark item as written, `DOCKER_CONTENT_TRUST=1` for every user of the Docker CLI
+    /// (for example in `/etc/environment`) still passes, but breaks pulls of Docker Official
+    /// Images and stops working when Notary v1 is shut down. The image rule IM103 reports
+    /// images that bake the variable in.
     pub static CHECK_4_5 {
         id: "4.5",
         scored: true,
@@ -218,13 +232,19 @@ fn content_trust(
         Some(v) if !v.is_empty() => Outcome::warn(
             meta,
             config,
-            format!("DOCKER_CONTENT_TRUST={v} turns content trust off"),
+            format!(
+                "DOCKER_CONTENT_TRUST={v} turns content trust off; Docker Content Trust \
+                 (Notary v1) is being retired: verify image signatures with cosign or notation \
+                 and a policy controller"
+            ),
             host_location("/etc/environment"),
         ),
         _ => Outcome::warn(
             meta,
             config,
-            "DOCKER_CONTENT_TRUST is not set: images are pulled without signature checks",
+            "DOCKER_CONTENT_TRUST is not set: images are pulled without signature checks; \
+             Docker Content Trust (Notary v1) is being retired: verify image signatures with \
+             cosign or notation and a policy controller",
             host_location("/etc/environment"),
         ),
     }

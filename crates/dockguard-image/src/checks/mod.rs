@@ -10,6 +10,10 @@ pub mod registry;
 pub mod history;
 
 // region: trust (IM1xx)
+pub mod im100_base_image_unidentified;
+pub mod im101_base_image_not_pinned;
+pub mod im102_image_from_untrusted_registry;
+pub mod im103_relies_on_docker_content_trust;
 // endregion
 pub mod im200_image_runs_as_root;
 pub mod im201_no_healthcheck;

@@ -5,6 +5,10 @@ use super::*;
 
 pub static RULES: &[&dyn Rule] = &[
     // region: trust (IM1xx)
+    &im100_base_image_unidentified::BaseImageUnidentified,
+    &im101_base_image_not_pinned::BaseImageNotPinned,
+    &im102_image_from_untrusted_registry::ImageFromUntrustedRegistry,
+    &im103_relies_on_docker_content_trust::ReliesOnDockerContentTrust,
     // endregion
     &im200_image_runs_as_root::ImageRunsAsRoot,
     &im201_no_healthcheck::NoHealthcheck,
