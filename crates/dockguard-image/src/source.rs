@@ -20,6 +20,8 @@ pub enum SourceFormat {
     OciDirectory,
     /// A plain root-filesystem directory: one synthetic layer.
     RootfsDirectory,
+    /// An image read from a registry (distribution API): manifest, config and layer blobs.
+    Registry,
 }
 
 /// One layer of an image.

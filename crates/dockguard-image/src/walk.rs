@@ -585,6 +585,9 @@ impl State<'_> {
             }
             pending.added.push((path, record));
         }
+        // Read past the end-of-archive blocks to the end of the stream, so that readers that
+        // verify a digest at EOF (registry blobs) get to check it; bounded by the same cap.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(layer_err)?;
         self.result.layers[layer].decompressed_bytes = count.load(Ordering::Relaxed);
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! than skip, when no engine answers: CI installs and starts one.
 
 mod oci;
+pub mod registry;
 pub use oci::oci_layout_from_docker_save;
 
 use std::path::{Path, PathBuf};

@@ -60,8 +60,10 @@ pub enum Command {
 check, Env and Labels, exposed ports, volumes), every layer's files (secrets, deleted or not) and \
 the final file system (setuid/setgid and world-writable files).\n\nTARGET is a `docker save` tar, \
 an OCI layout directory or tar, a root-filesystem directory, or the name of an image of the local \
-Docker engine (streamed from the Engine API, no temporary copy). With --from auto (the default) an \
-existing path is read as a file, anything else is asked of the engine.\n\nExit codes: 0 no \
+Docker engine (streamed from the Engine API, no temporary copy) or of a registry (distribution \
+API; credentials from ~/.docker/config.json or --username/--password-stdin). With --from auto \
+(the default) an existing path is read as a file, else the engine is asked, else the \
+registry.\n\nExit codes: 0 no \
 finding at or above --fail-on, 1 findings at or above it, 2 unreadable targets or usage errors."
 )]
 pub struct ImageArgs {
@@ -82,6 +84,8 @@ pub enum ImageFrom {
     File,
     /// An image of the local Docker engine, by name or id.
     Engine,
+    /// An image of a registry: `[registry/]repository[:tag][@digest]` (Docker Hub by default).
+    Registry,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -104,6 +108,15 @@ pub struct ImageTargetArgs {
     /// Never draw a progress bar (it is drawn on standard error only when that is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Registry user name (with --password-stdin); else Docker's config.json is used.
+    #[arg(long, value_name = "USER", requires = "password_stdin")]
+    pub username: Option<String>,
+    /// Read the registry password or token from standard input.
+    #[arg(long, requires = "username")]
+    pub password_stdin: bool,
+    /// Speak plain HTTP to the registry (loopback registries always get it, as with Docker).
+    #[arg(long)]
+    pub plain_http: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -66,18 +66,70 @@ pub(crate) fn analyze(args: &ImageTargetArgs, config: &Config) -> Result<Analysi
         })?;
     }
     let target = &args.target;
-    let from = match args.from {
-        ImageFrom::Auto if Path::new(target).exists() => ImageFrom::File,
-        ImageFrom::Auto => ImageFrom::Engine,
-        other => other,
-    };
     let bar = progress_bar(args.no_progress);
-    let analysis = match from {
-        ImageFrom::File | ImageFrom::Auto => analyze_file(target, config, &options, &bar),
-        ImageFrom::Engine => analyze_engine(args, config, &options, &bar),
+    let analysis = match args.from {
+        ImageFrom::Auto if Path::new(target).exists() => {
+            analyze_file(target, config, &options, &bar)
+        }
+        ImageFrom::File => analyze_file(target, config, &options, &bar),
+        ImageFrom::Engine => analyze_engine(args, config, &options, &bar).map_err(|e| e.into()),
+        ImageFrom::Registry => analyze_registry(args, config, &options, &bar),
+        ImageFrom::Auto => match analyze_engine(args, config, &options, &bar) {
+            Ok(analysis) => Ok(analysis),
+            Err(EngineError::Unavailable(why)) => analyze_registry(args, config, &options, &bar)
+                .map_err(|e| anyhow!("{e} (and not from the Docker engine: {why})")),
+            Err(EngineError::Failed(e)) => Err(e),
+        },
     };
     bar.finish_and_clear();
     analysis
+}
+
+/// Why an engine image could not be analysed: the engine does not have it (or does not
+/// answer), so another source may; or it failed while reading.
+enum EngineError {
+    Unavailable(String),
+    Failed(anyhow::Error),
+}
+
+impl From<EngineError> for anyhow::Error {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Unavailable(why) => anyhow!(why),
+            EngineError::Failed(e) => e,
+        }
+    }
+}
+
+fn analyze_registry(
+    args: &ImageTargetArgs,
+    config: &Config,
+    options: &OpenOptions,
+    bar: &ProgressBar,
+) -> Result<Analysis> {
+    let target = &args.target;
+    let mut registry = dockguard_registry::RegistryOptions::from_env();
+    registry.plain_http = args.plain_http;
+    if let Some(user) = &args.username {
+        let mut password = String::new();
+        std::io::stdin()
+            .read_to_string(&mut password)
+            .map_err(|e| anyhow!("--password-stdin: {e}"))?;
+        registry.username = Some(user.clone());
+        registry.password = Some(password.trim_end_matches(['\n', '\r']).to_string());
+    }
+    let source = dockguard_registry::open(target, &registry, options)
+        .map_err(|e| anyhow!("cannot read image {target} from its registry: {e}"))?;
+    let total = source.manifest().layers.iter().map(|l| l.size).sum();
+    if let Some(total) = total {
+        bar.set_length(total);
+    }
+    let counted = Counted {
+        inner: &source,
+        bar: bar.clone(),
+    };
+    dockguard_image::checks::analyze(&counted, target, config, &options.limits)
+        .map_err(|e| anyhow!("cannot read image {target} from its registry: {e}"))
 }
 
 fn analyze_file(
@@ -118,16 +170,24 @@ fn analyze_engine(
     config: &Config,
     options: &OpenOptions,
     bar: &ProgressBar,
-) -> Result<Analysis> {
+) -> Result<Analysis, EngineError> {
     let target = &args.target;
     let engine = dockguard_engine::Engine::connect(args.host.as_deref())
-        .map_err(|e| anyhow!("{target}: not a file, and the Docker engine is not usable: {e}"))?
+        .map_err(|e| {
+            EngineError::Unavailable(format!(
+                "{target}: not a file, and the Docker engine is not usable: {e}"
+            ))
+        })?
         .with_timeout(EXPORT_TIMEOUT);
     let inspect = engine.inspect_image(target).map_err(|e| {
         if e.is_not_found() {
-            anyhow!("{target}: no such file, and no such image in the Docker engine")
+            EngineError::Unavailable(format!(
+                "{target}: no such file, and no such image in the Docker engine"
+            ))
         } else {
-            anyhow!("cannot read image {target} from the Docker engine: {e}")
+            EngineError::Unavailable(format!(
+                "cannot read image {target} from the Docker engine: {e}"
+            ))
         }
     })?;
     let strings = |key: &str| -> Vec<String> {
@@ -149,9 +209,11 @@ fn analyze_engine(
     if let Some(size) = inspect.value["Size"].as_u64() {
         bar.set_length(size);
     }
-    let export = engine
-        .export_image(target)
-        .map_err(|e| anyhow!("cannot export image {target} from the Docker engine: {e}"))?;
+    let export = engine.export_image(target).map_err(|e| {
+        EngineError::Failed(anyhow!(
+            "cannot export image {target} from the Docker engine: {e}"
+        ))
+    })?;
     let label = format!("docker-engine:{target}");
     dockguard_image::checks::analyze_stream(
         bar.wrap_read(export),
@@ -166,7 +228,11 @@ fn analyze_engine(
             manifest.repo_digests = repo_digests;
         },
     )
-    .map_err(|e| anyhow!("cannot read image {target} from the Docker engine: {e}"))
+    .map_err(|e| {
+        EngineError::Failed(anyhow!(
+            "cannot read image {target} from the Docker engine: {e}"
+        ))
+    })
 }
 
 /// A progress bar of bytes read on standard error, hidden unless that is a terminal.

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use dockguard_testsupport::registry::{Registry, push};
 use dockguard_testsupport::{IMAGE, docker, ensure_image};
 
 /// A PEM private key as a leaked file would hold it (generated for this test, never used).
@@ -118,17 +119,24 @@ fn planted_problems_are_found() {
     );
     let layout = dir.path().join("planted-oci");
     dockguard_testsupport::oci_layout_from_docker_save(Path::new(&tar), &layout, &tag);
-    // The same image from every source: the saved tar, an OCI layout, the engine by name.
+    // Pushed to a registry of our own on loopback.
+    let storage = tempfile::tempdir().unwrap();
+    let registry = Registry::start(storage.path(), "");
+    let pushed = push(&registry, &tag, "dg/planted:1");
+    // The same image from every source: the saved tar, an OCI layout, the engine by name, the
+    // registry.
     let sources = [
         (tar.clone(), "--from=file"),
         (layout.display().to_string(), "--from=file"),
         (tag.clone(), "--from=engine"),
         (tag.clone(), "--from=auto"),
+        (pushed.target.clone(), "--from=registry"),
     ];
     let mut results = Vec::new();
     for (target, from) in &sources {
         results.push(analyse_from(target, from));
     }
+    drop(pushed);
     let _ = docker(&["rmi", "-f", &tag]);
     let mut reference: Option<Vec<(String, String)>> = None;
     for ((target, from), (code, findings)) in sources.iter().zip(results) {
