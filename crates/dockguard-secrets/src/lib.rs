@@ -25,6 +25,7 @@ use regex::bytes::{Regex, RegexBuilder};
 
 pub use dockguard_core::Severity;
 
+pub mod project;
 mod rules;
 
 pub use rules::RULES;

@@ -203,6 +203,10 @@ pub struct ScanArgs {
     /// Also run ShellCheck on RUN scripts (needs `shellcheck` on PATH).
     #[arg(long)]
     pub shellcheck: bool,
+    /// Also analyse this image (a path, or a name of the engine or a registry, as `dockguard
+    /// image` reads it); repeatable.
+    #[arg(long, value_name = "TARGET")]
+    pub image: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -35,17 +35,46 @@ fn is_executable_script(entry: &ignore::DirEntry) -> bool {
             .is_ok_and(|m| m.permissions().mode() & 0o111 != 0 && m.len() < 1024 * 1024)
 }
 
-/// Files to check under `root` (sorted for stable output).
-pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error> {
-    let mut files = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+/// The project walk: `.gitignore` respected, hidden folders walked (`.devcontainer/Dockerfile`),
+/// never a `.git` folder.
+fn project_walker(root: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
         .require_git(false)
-        // Hidden folders are walked (`.devcontainer/Dockerfile`), but never a `.git` folder.
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
-    for entry in walker {
+        .build()
+}
+
+/// Every regular file under `root` up to `max_size` bytes, for the secret scan (sorted);
+/// config excludes honoured.
+pub fn walk_all(
+    root: &Path,
+    config: &Config,
+    max_size: u64,
+) -> Result<Vec<PathBuf>, ignore::Error> {
+    let mut files = Vec::new();
+    for entry in project_walker(root) {
+        let entry = entry?;
+        if !entry.file_type().is_some_and(|t| t.is_file())
+            || entry.metadata().map_or(true, |m| m.len() > max_size)
+        {
+            continue;
+        }
+        let absolute =
+            std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
+        if !config.is_excluded(&absolute) {
+            files.push(entry.into_path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Files to check under `root` (sorted for stable output).
+pub fn walk(root: &Path, config: &Config) -> Result<Vec<PathBuf>, ignore::Error> {
+    let mut files = Vec::new();
+    for entry in project_walker(root) {
         let entry = entry?;
         let is_file = entry.file_type().is_some_and(|t| t.is_file());
         let named = entry
@@ -138,6 +167,19 @@ mod tests {
                 "svc/compose.yaml",
                 "svc/run.sh",
             ]
+        );
+        let all: Vec<String> = walk_all(root, &config, 1 << 20)
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(all.contains(&"svc/README.md".to_string()), "{all:?}");
+        assert!(all.contains(&".gitignore".to_string()), "{all:?}");
+        assert!(
+            !all.iter().any(|f| f.starts_with("build/")
+                || f.starts_with(".git/")
+                || f.starts_with("vendor/")),
+            "{all:?}"
         );
     }
 }

@@ -81,6 +81,7 @@ pub fn lint(args: &LintArgs) -> Result<RunResult> {
         args.shellcheck,
         Mode::from(args),
         &args.stdin_filename,
+        &ScanExtras::default(),
     )
 }
 
@@ -92,6 +93,10 @@ pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
             path.display()
         );
     }
+    let extras = ScanExtras {
+        secrets_root: Some(path.clone()),
+        images: args.image.clone(),
+    };
     run(
         &[path],
         &args.output,
@@ -99,7 +104,60 @@ pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
         args.shellcheck,
         Mode::Report,
         "-",
+        &extras,
     )
+}
+
+/// What `scan` adds to the files' own analysers.
+#[derive(Default)]
+struct ScanExtras {
+    /// Run the secrets scanner (SE100) on every file under this directory.
+    secrets_root: Option<PathBuf>,
+    /// Images to analyse too.
+    images: Vec<String>,
+}
+
+/// SE100 findings of every file under `root`, except where an analyser of the file already
+/// reported a secret on the same line. Adds the texts of files with findings to `sources`.
+fn project_secrets(
+    root: &Path,
+    config: &Config,
+    reported: &[Finding],
+    sources: &mut BTreeMap<String, String>,
+) -> Result<Vec<Finding>, String> {
+    let files = discover::walk_all(root, config, dockguard_secrets::MAX_FILE_SIZE as u64)
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    let scanner = dockguard_secrets::Scanner::new();
+    let per_file: Vec<(String, Vec<u8>, Vec<Finding>)> = files
+        .par_iter()
+        .filter_map(|path| {
+            // Unreadable files (sockets, permissions) are not worth failing the scan.
+            let bytes = std::fs::read(path).ok()?;
+            let name = display_name(path);
+            let found = dockguard_secrets::project::check_file(&scanner, &name, &bytes, config);
+            (!found.is_empty()).then_some((name, bytes, found))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (name, bytes, found) in per_file {
+        for f in found {
+            let duplicate = reported.iter().any(|r| {
+                r.step == dockguard_core::Step::Secrets
+                    && r.location.file == f.location.file
+                    && r.location.line <= f.location.line
+                    && f.location.line <= r.location.end_line.max(r.location.line)
+            });
+            if !duplicate {
+                out.push(f);
+            }
+        }
+        if out.iter().any(|f| f.location.file == name) {
+            sources
+                .entry(name)
+                .or_insert_with(|| String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -128,6 +186,7 @@ fn run(
     shellcheck: bool,
     mode: Mode,
     stdin_name: &str,
+    extras: &ScanExtras,
 ) -> Result<RunResult> {
     let config = settings::load(
         config_args,
@@ -253,17 +312,49 @@ fn run(
         .iter()
         .flat_map(|o| o.findings.iter().cloned())
         .collect();
-    sort_findings(&mut findings);
-    let sources: BTreeMap<String, String> = outcomes
+    let mut sources: BTreeMap<String, String> = outcomes
         .iter()
         .map(|o| (o.name.clone(), o.text.clone()))
         .collect();
+    let mut files_scanned = outcomes.len();
+    if let Some(root) = &extras.secrets_root {
+        match project_secrets(root, &config, &findings, &mut sources) {
+            Ok(found) => findings.extend(found),
+            Err(message) => {
+                eprintln!("dockguard: error: {message}");
+                input_errors += 1;
+            }
+        }
+    }
+    for target in &extras.images {
+        let args = crate::cli::ImageTargetArgs {
+            target: target.clone(),
+            from: crate::cli::ImageFrom::Auto,
+            host: None,
+            platform: None,
+            no_progress: false,
+            username: None,
+            password_stdin: false,
+            plain_http: false,
+        };
+        match crate::image::analyze(&args, &config) {
+            Ok(analysis) => {
+                findings.extend(analysis.findings);
+                files_scanned += 1;
+            }
+            Err(e) => {
+                eprintln!("dockguard: error: {e}");
+                input_errors += 1;
+            }
+        }
+    }
+    sort_findings(&mut findings);
     let rules: Vec<dockguard_core::RuleMeta> =
         crate::registry::all_rules().into_iter().copied().collect();
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &findings,
-        files_scanned: outcomes.len(),
+        files_scanned,
         rules: &rules,
         sources: &sources,
         fail_on,

@@ -21,6 +21,9 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
         .chain(workload)
         .chain(bench)
         .chain(image)
+        .chain(std::iter::once(
+            &dockguard_secrets::project::SECRET_IN_PROJECT_FILE,
+        ))
         .collect()
 }
 

@@ -396,6 +396,63 @@ fn scan_reports_per_step_on_the_bundled_example() {
 }
 
 #[test]
+fn scan_runs_the_secrets_scanner_on_every_project_file() {
+    let token = "ghp_R7tK2mQ9vX4bN8cL1zP5wY3hJ6dF0sA2eG9u";
+    let dir = project(&[
+        (
+            "config/settings.ini",
+            &format!("[github]\ntoken = {token}\n"),
+        ),
+        ("ignored/notes.txt", &format!("token {token}\n")),
+        (".gitignore", "ignored/\n"),
+        // The Dockerfile rules report this ENV secret; SE100 does not repeat it.
+        (
+            "Dockerfile",
+            "FROM debian:12\nENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3xA9kLpT\nUSER 1000\n",
+        ),
+    ]);
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["scan", "-f", "json", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let se100: Vec<String> = findings
+        .iter()
+        .filter(|f| f["code"] == "SE100")
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["location"]["file"].as_str().unwrap(),
+                f["location"]["line"]
+            )
+        })
+        .collect();
+    assert_eq!(se100, ["config/settings.ini:2"], "{findings:#?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["location"]["file"] == "Dockerfile" && f["step"] == 10),
+        "{findings:#?}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(token));
+    // `lint` stays a Dockerfile and workload linter.
+    let out = dockguard()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "json", "--no-config", "."])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("SE100"));
+}
+
+#[test]
 fn shellcheck_findings_are_mapped_to_dockerfile_lines() {
     // `.ci/run` installs Debian's shellcheck, so this runs for real in CI.
     let dir = project(&[(

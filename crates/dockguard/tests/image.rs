@@ -270,3 +270,66 @@ fn unknown_engine_image_exits_2_with_one_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn scan_with_image_reports_project_and_image_together() {
+    ensure_image();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM {IMAGE}\nUSER 1000\n"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["scan", "--image", IMAGE, "-f", "json", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files_scanned"], 2, "{json}");
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "IM200" && f["location"]["file"] == IMAGE),
+        "{findings:#?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["location"]["file"] == "Dockerfile"),
+        "{findings:#?}"
+    );
+    // An unreadable image is an input error (exit 2) that does not hide the rest.
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "--image",
+            "/nonexistent/image.tar",
+            "--image",
+            IMAGE,
+            "-f",
+            "json",
+            "--no-config",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "IM200")
+    );
+}
