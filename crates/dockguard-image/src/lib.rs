@@ -19,6 +19,7 @@ pub mod minimal;
 pub mod source;
 mod store;
 pub mod stream;
+pub mod summary;
 pub mod trust;
 pub mod walk;
 

@@ -69,6 +69,11 @@ finding at or above --fail-on, 1 findings at or above it, 2 unreadable targets o
 pub struct ImageArgs {
     #[command(flatten)]
     pub image: ImageTargetArgs,
+    /// Print the image's summary instead of findings: base image and vendor, size per layer and
+    /// wasted bytes, entrypoint, shells, package managers, interpreters, setuid files, the
+    /// distroless score and a recommendation (text, or JSON with --format json).
+    #[arg(long)]
+    pub inventory: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

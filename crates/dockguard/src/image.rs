@@ -28,6 +28,9 @@ const EXPORT_TIMEOUT: Duration = Duration::from_secs(600);
 pub fn run(args: &ImageArgs) -> Result<i32> {
     let config = settings::load(&args.config, Path::new("."))?;
     let analysis = analyze(&args.image, &config)?;
+    if args.inventory {
+        return print_inventory(&analysis, &args.output).map(|()| 0);
+    }
     let mut findings = analysis.findings;
     crate::lint::sort_findings(&mut findings);
 
@@ -55,6 +58,23 @@ pub fn run(args: &ImageArgs) -> Result<i32> {
     } else {
         0
     })
+}
+
+/// `--inventory`: the summary as text, or JSON with `--format json`.
+fn print_inventory(analysis: &Analysis, output: &crate::cli::OutputArgs) -> Result<()> {
+    let name = analysis.manifest.names.first().cloned().unwrap_or_default();
+    let summary = dockguard_image::summary::ImageSummary::new(analysis, &name);
+    let text = match output.format {
+        dockguard_report::Format::Json => serde_json::to_string_pretty(&summary)? + "\n",
+        dockguard_report::Format::Human => summary.to_text(),
+        other => anyhow::bail!("--inventory prints text or JSON, not {other:?}"),
+    };
+    match &output.output {
+        Some(file) => std::fs::write(file, text)
+            .map_err(|e| anyhow!("{}: cannot write the inventory: {e}", file.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?,
+    }
+    Ok(())
 }
 
 /// Reads and analyses the image `args` names. Errors are one line naming the target.

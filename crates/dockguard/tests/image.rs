@@ -333,3 +333,40 @@ fn scan_with_image_reports_project_and_image_together() {
             .any(|f| f["code"] == "IM200")
     );
 }
+
+#[test]
+fn inventory_of_an_engine_image() {
+    ensure_image();
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["image", IMAGE, "--inventory", "-f", "json", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["name"], IMAGE);
+    assert_eq!(json["base"]["name"], "busybox");
+    let shells = json["inventory"]["shells"].to_string();
+    assert!(shells.contains("/bin/sh"), "{json:#}");
+    assert!(
+        json["inventory"]["score"].as_u64().unwrap() < 100,
+        "{json:#}"
+    );
+    assert!(
+        json["inventory"]["final_bytes"].as_u64().unwrap() > 500_000,
+        "{json:#}"
+    );
+    let text = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["image", IMAGE, "--inventory", "--no-config"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Base image   busybox"), "{text}");
+    assert!(text.contains("Distroless   score"), "{text}");
+}
