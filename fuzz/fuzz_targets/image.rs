@@ -1,17 +1,16 @@
-//! Fuzzes the image archive reader: the bytes are a `docker save` / OCI archive. The archive is
-//! indexed, its manifest and config parsed, and every layer walked with small limits. Asserts
-//! "never panics": every outcome is an image or a clean error.
+//! Fuzzes the image archive readers: the bytes are a `docker save` / OCI archive. The archive is
+//! read twice: indexed from a file (manifest, index and config parsed, every layer walked and
+//! every image rule run), and as the one-way stream an engine export is (layers walked as they
+//! arrive, ordered by the manifest at the end, rules run). Small limits. Asserts "never panics":
+//! every outcome is an analysis or a clean error.
 #![no_main]
 
-use dockguard_image::{Limits, OpenOptions};
+use dockguard_core::Config;
+use dockguard_image::{Limits, OpenOptions, checks};
 use libfuzzer_sys::fuzz_target;
 use std::io::Write;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(mut file) = tempfile::NamedTempFile::new() else { return };
-    if file.write_all(data).is_err() {
-        return;
-    }
     let limits = Limits {
         max_entries: 10_000,
         max_layer_bytes: 16 << 20,
@@ -21,7 +20,19 @@ fuzz_target!(|data: &[u8]| {
         limits: limits.clone(),
         ..OpenOptions::default()
     };
-    if let Ok(source) = dockguard_image::open_archive(file.path(), &options) {
-        let _ = dockguard_image::walk(&source, &mut [], &limits);
+    let settings = Config::default();
+    if let Ok(mut file) = tempfile::NamedTempFile::new()
+        && file.write_all(data).is_ok()
+        && let Ok(source) = dockguard_image::open_archive(file.path(), &options)
+    {
+        let _ = checks::analyze(&source, "fuzz", &settings, &limits);
     }
+    let _ = checks::analyze_stream(
+        std::io::Cursor::new(data),
+        "fuzz-stream",
+        "fuzz",
+        &settings,
+        &options,
+        |_| {},
+    );
 });
