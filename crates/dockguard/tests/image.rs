@@ -370,3 +370,124 @@ fn inventory_of_an_engine_image() {
     assert!(text.contains("Base image   busybox"), "{text}");
     assert!(text.contains("Distroless   score"), "{text}");
 }
+
+/// A tar member with a raw name (no normalisation by the tar crate).
+fn raw_member(
+    b: &mut tar::Builder<Vec<u8>>,
+    name: &[u8],
+    kind: tar::EntryType,
+    link: &[u8],
+    data: &[u8],
+) {
+    let mut h = tar::Header::new_old();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name);
+    h.as_old_mut().linkname[..link.len()].copy_from_slice(link);
+    h.set_entry_type(kind);
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(0);
+    h.set_cksum();
+    b.append(&h, data).unwrap();
+}
+
+#[test]
+fn hostile_images_write_nothing_and_never_leave_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    // Outside every image root: an account database with an empty password. Reading it through
+    // a link would make IM702 fire.
+    let outside = dir.path().join("outside-shadow");
+    std::fs::write(&outside, "root::19000:0:99999:7:::\n").unwrap();
+    let mut layer = tar::Builder::new(Vec::new());
+    raw_member(
+        &mut layer,
+        b"../../escape.txt",
+        tar::EntryType::Regular,
+        b"",
+        b"x",
+    );
+    raw_member(&mut layer, b"/abs.txt", tar::EntryType::Regular, b"", b"y");
+    raw_member(
+        &mut layer,
+        b"etc/shadow",
+        tar::EntryType::Symlink,
+        outside.to_str().unwrap().as_bytes(),
+        b"",
+    );
+    raw_member(
+        &mut layer,
+        b"etc/passwd",
+        tar::EntryType::Symlink,
+        b"../../../../../../outside-shadow",
+        b"",
+    );
+    raw_member(
+        &mut layer,
+        b"hard",
+        tar::EntryType::Link,
+        b"../../outside-shadow",
+        b"",
+    );
+    let layer = layer.into_inner().unwrap();
+    let mut archive = tar::Builder::new(Vec::new());
+    let config = br#"{"architecture":"amd64","os":"linux","config":{"User":"1000"},"rootfs":{"type":"layers","diff_ids":["sha256:00"]}}"#;
+    let manifest = br#"[{"Config":"c.json","RepoTags":["hostile:1"],"Layers":["l/layer.tar"]}]"#;
+    for (name, data) in [
+        ("l/layer.tar", &layer[..]),
+        ("c.json", &config[..]),
+        ("manifest.json", &manifest[..]),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_mtime(0);
+        archive.append_data(&mut h, name, data).unwrap();
+    }
+    let tar_path = dir.path().join("hostile.tar");
+    std::fs::write(&tar_path, archive.into_inner().unwrap()).unwrap();
+    // A root-filesystem directory with the same links.
+    let rootfs = dir.path().join("rootfs");
+    std::fs::create_dir_all(rootfs.join("etc")).unwrap();
+    std::os::unix::fs::symlink(&outside, rootfs.join("etc/shadow")).unwrap();
+    std::os::unix::fs::symlink("../../outside-shadow", rootfs.join("etc/passwd")).unwrap();
+
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let before: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for target in [tar_path.display().to_string(), rootfs.display().to_string()] {
+        for extra in [&[][..], &["--inventory"][..]] {
+            let out = Command::cargo_bin("dockguard")
+                .unwrap()
+                .current_dir(&work)
+                .args(["image", &target, "-f", "json", "--no-config"])
+                .args(extra)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{target}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                !stdout.contains("IM702") && !stdout.contains("IM703"),
+                "{target}: {stdout}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_dir(&work).unwrap().count(),
+        0,
+        "files written in the working folder"
+    );
+    let after: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after);
+    assert!(!dir.path().join("escape.txt").exists());
+}
