@@ -31,17 +31,123 @@ pub fn detect(magic: &[u8]) -> Compression {
 
 /// Wraps `raw` in the decoder its magic bytes call for.
 pub fn decompress<'a>(raw: Box<dyn Read + 'a>) -> io::Result<(Compression, Box<dyn Read + 'a>)> {
+    let (compression, reader) = sniff(raw)?;
+    Ok((compression, Box::new(Decoder::new(compression, reader))))
+}
+
+/// Buffers `raw` and tells its compression from the first bytes.
+pub fn sniff<R: Read>(raw: R) -> io::Result<(Compression, BufReader<R>)> {
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
     // Make sure at least four bytes are looked at unless the stream is shorter.
     let compression = detect(reader.fill_buf()?);
-    Ok(match compression {
-        Compression::Gzip => (
-            compression,
-            Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
-        ),
-        Compression::Zstd => (compression, Box::new(ZstdReader::new(reader))),
-        Compression::None => (compression, Box::new(reader)),
-    })
+    Ok((compression, reader))
+}
+
+/// A decoder for one of the compressions, over a buffered stream; `Send` when the stream is.
+pub enum Decoder<R: BufRead> {
+    Plain(R),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
+    Zstd(Box<ZstdReader<R>>),
+}
+
+impl<R: BufRead> Decoder<R> {
+    pub fn new(compression: Compression, reader: R) -> Self {
+        match compression {
+            Compression::None => Decoder::Plain(reader),
+            Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(
+                reader,
+            ))),
+            Compression::Zstd => Decoder::Zstd(Box::new(ZstdReader::new(reader))),
+        }
+    }
+}
+
+impl<R: BufRead> Read for Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoder::Plain(r) => r.read(buf),
+            Decoder::Gzip(r) => r.read(buf),
+            Decoder::Zstd(r) => r.read(buf),
+        }
+    }
+}
+
+/// Chunks a read-ahead thread sends at a time, and how many may wait: the memory a
+/// decompressing thread can run ahead by.
+pub(crate) const READ_AHEAD_CHUNK: usize = 1 << 20;
+pub(crate) const READ_AHEAD_CHUNKS: usize = 4;
+
+/// The consuming end of a read-ahead thread: chunks (or the first error) from a channel.
+pub(crate) struct ChannelReader {
+    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    current: io::Cursor<Vec<u8>>,
+    done: bool,
+}
+
+impl ChannelReader {
+    pub(crate) fn new(rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>) -> Self {
+        ChannelReader {
+            rx,
+            current: io::Cursor::new(Vec::new()),
+            done: false,
+        }
+    }
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() || self.done {
+                return Ok(n);
+            }
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => self.current = io::Cursor::new(chunk),
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                // The sender hung up after the last chunk.
+                Err(_) => self.done = true,
+            }
+        }
+    }
+}
+
+/// Decompresses `reader` on its own thread into chunks for a [`ChannelReader`] until the end,
+/// an error, or the reader being dropped.
+pub(crate) fn read_ahead<R: Read>(
+    mut reader: R,
+    tx: std::sync::mpsc::SyncSender<io::Result<Vec<u8>>>,
+) {
+    loop {
+        let mut chunk = vec![0u8; READ_AHEAD_CHUNK];
+        let mut filled = 0;
+        let mut failed = None;
+        while filled < chunk.len() {
+            match reader.read(&mut chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let at_end = filled < chunk.len();
+        chunk.truncate(filled);
+        if filled > 0 && tx.send(Ok(chunk)).is_err() {
+            return;
+        }
+        if let Some(e) = failed {
+            let _ = tx.send(Err(e));
+            return;
+        }
+        if at_end {
+            return;
+        }
+    }
 }
 
 /// A streaming zstd reader over any number of frames, skippable frames included.

@@ -7,7 +7,9 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
-use crate::compress::{Capped, Compression, decompress};
+use crate::compress::{
+    Capped, ChannelReader, Compression, Decoder, READ_AHEAD_CHUNKS, read_ahead, sniff,
+};
 use crate::error::{Error, Result};
 use crate::source::{ImageSource, LayerStream};
 
@@ -285,7 +287,7 @@ pub fn walk(
     for index in 0..count {
         let name = source.manifest().layers[index].name.clone();
         match source.open_layer(index)? {
-            LayerStream::Tar(raw) => reader.read_tar(&name, raw, analyzers)?,
+            LayerStream::Tar(raw) => reader.read_tar_threaded(&name, raw, analyzers)?,
             LayerStream::Directory(root) => reader.read_dir(&name, &root, analyzers)?,
         };
     }
@@ -343,6 +345,51 @@ impl<'l> LayerReader<'l> {
         let mut pending = Pending::default();
         self.state
             .read_tar(slot, name, raw, analyzers, &mut pending)?;
+        self.pendings[slot] = pending;
+        Ok(slot)
+    }
+
+    /// [`LayerReader::read_tar`] for a stream that can move to another thread: a compressed
+    /// layer is decompressed on a read-ahead thread while this one reads the tar and runs the
+    /// analyzers (a gzip layer costs about as much to inflate as to analyse).
+    pub fn read_tar_threaded<'r>(
+        &mut self,
+        name: &str,
+        raw: Box<dyn Read + Send + 'r>,
+        analyzers: &mut [&mut dyn Analyzer],
+    ) -> Result<usize> {
+        let slot = self.open_slot();
+        let layer_err = |source| Error::Layer {
+            layer: slot,
+            name: name.to_string(),
+            source,
+        };
+        let (compression, buffered) = sniff(raw).map_err(layer_err)?;
+        let mut pending = Pending::default();
+        if compression == Compression::None {
+            self.state.read_decompressed(
+                slot,
+                name,
+                compression,
+                Box::new(buffered),
+                analyzers,
+                &mut pending,
+            )?;
+        } else {
+            let (tx, rx) = std::sync::mpsc::sync_channel(READ_AHEAD_CHUNKS);
+            std::thread::scope(|scope| {
+                scope.spawn(move || read_ahead(Decoder::new(compression, buffered), tx));
+                // Dropping the reader (on success or error) stops the thread at its next send.
+                self.state.read_decompressed(
+                    slot,
+                    name,
+                    compression,
+                    Box::new(ChannelReader::new(rx)),
+                    analyzers,
+                    &mut pending,
+                )
+            })?;
+        }
         self.pendings[slot] = pending;
         Ok(slot)
     }
@@ -471,12 +518,26 @@ impl State<'_> {
         analyzers: &mut [&mut dyn Analyzer],
         pending: &mut Pending,
     ) -> Result<()> {
-        let limit = self.limits.max_layer_bytes;
-        let (compression, stream) = decompress(raw).map_err(|source| Error::Layer {
+        let (compression, buffered) = sniff(raw).map_err(|source| Error::Layer {
             layer,
             name: name.to_string(),
             source,
         })?;
+        let stream = Box::new(Decoder::new(compression, buffered));
+        self.read_decompressed(layer, name, compression, stream, analyzers, pending)
+    }
+
+    /// Reads a layer tar from its decompressed stream.
+    fn read_decompressed(
+        &mut self,
+        layer: usize,
+        name: &str,
+        compression: Compression,
+        stream: Box<dyn Read + '_>,
+        analyzers: &mut [&mut dyn Analyzer],
+        pending: &mut Pending,
+    ) -> Result<()> {
+        let limit = self.limits.max_layer_bytes;
         self.result.layers[layer].compression = Some(compression);
         // The cap is on decompressed bytes (a gzip bomb stops here).
         let (capped, count, exceeded) = Capped::new(stream, limit);
