@@ -9,7 +9,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::walk::{Analyzer, Entry, EntryKind, FileTree};
 
 /// Bytes read of one executable. ELF program headers and the interpreter path sit right after
@@ -347,24 +347,14 @@ impl Analyzer for Executables {
         layer: usize,
         content: &mut dyn Read,
     ) -> Result<()> {
-        self.buffer.clear();
-        content
-            .take(MAX_HEADER_READ)
-            .read_to_end(&mut self.buffer)
-            .map_err(|source| Error::Io {
-                path: path.to_string(),
-                source,
-            })?;
+        super::read_capped(path, content, MAX_HEADER_READ, &mut self.buffer)?;
         self.copies
             .insert((path.to_string(), layer), classify(&self.buffer));
         Ok(())
     }
 
     fn relabel_layers(&mut self, map: &dyn Fn(usize) -> Option<usize>) {
-        self.copies = std::mem::take(&mut self.copies)
-            .into_iter()
-            .filter_map(|((path, layer), kind)| map(layer).map(|l| ((path, l), kind)))
-            .collect();
+        super::relabel_copies(&mut self.copies, map);
     }
 
     fn finish(&mut self, tree: &FileTree) -> Result<()> {

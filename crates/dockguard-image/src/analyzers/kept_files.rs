@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::walk::{Analyzer, Entry, EntryKind, FileTree};
 
 /// The files kept (normalised paths, no leading `/`).
@@ -85,13 +85,7 @@ impl Analyzer for KeptFiles {
         content: &mut dyn Read,
     ) -> Result<()> {
         let mut data = Vec::new();
-        content
-            .take(MAX_KEPT_BYTES)
-            .read_to_end(&mut data)
-            .map_err(|source| Error::Io {
-                path: path.to_string(),
-                source,
-            })?;
+        super::read_capped(path, content, MAX_KEPT_BYTES, &mut data)?;
         if !KEPT_PATHS.contains(&path) {
             self.elsewhere_bytes += data.len() as u64;
         }
@@ -100,10 +94,7 @@ impl Analyzer for KeptFiles {
     }
 
     fn relabel_layers(&mut self, map: &dyn Fn(usize) -> Option<usize>) {
-        self.copies = std::mem::take(&mut self.copies)
-            .into_iter()
-            .filter_map(|((path, layer), data)| map(layer).map(|l| ((path, l), data)))
-            .collect();
+        super::relabel_copies(&mut self.copies, map);
     }
 
     fn finish(&mut self, tree: &FileTree) -> Result<()> {

@@ -15,7 +15,41 @@ pub use executables::{ExecutableKind, Executables};
 pub use kept_files::KeptFiles;
 pub use secrets::{LayerSecret, SecretAnalyzer};
 
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::io::Read;
+
+use crate::error::{Error, Result};
 use crate::walk::Analyzer;
+
+/// Reads at most `cap` bytes of a file's content into `buffer` (cleared first).
+pub(crate) fn read_capped(
+    path: &str,
+    content: &mut dyn Read,
+    cap: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<()> {
+    buffer.clear();
+    content
+        .take(cap)
+        .read_to_end(buffer)
+        .map(|_| ())
+        .map_err(|source| Error::Io {
+            path: path.to_string(),
+            source,
+        })
+}
+
+/// [`Analyzer::relabel_layers`] for analyzers that keep what they read by (path, layer).
+pub(crate) fn relabel_copies<K: Eq + Hash, T>(
+    copies: &mut HashMap<(K, usize), T>,
+    map: &dyn Fn(usize) -> Option<usize>,
+) {
+    *copies = std::mem::take(copies)
+        .into_iter()
+        .filter_map(|((key, layer), value)| map(layer).map(|l| ((key, l), value)))
+        .collect();
+}
 
 /// Everything the analyzers gathered about one image.
 #[derive(Default)]

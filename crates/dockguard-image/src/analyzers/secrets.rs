@@ -57,14 +57,7 @@ impl Analyzer for SecretAnalyzer {
         layer: usize,
         content: &mut dyn Read,
     ) -> Result<()> {
-        self.buffer.clear();
-        content
-            .take(MAX_SECRET_SCAN_SIZE)
-            .read_to_end(&mut self.buffer)
-            .map_err(|source| crate::error::Error::Io {
-                path: path.to_string(),
-                source,
-            })?;
+        super::read_capped(path, content, MAX_SECRET_SCAN_SIZE, &mut self.buffer)?;
         for m in self.scanner.scan(path, &self.buffer) {
             self.secrets.push(LayerSecret {
                 path: path.to_string(),
