@@ -105,13 +105,21 @@ fn planted_problems_are_found() {
              && /bin/busybox chmod 0777 /shared\n\
          ARG DEPLOY_TOKEN\n\
          RUN apt-get update || true\n\
-         RUN echo $DEPLOY_TOKEN > /dev/null\n"
+         RUN echo $DEPLOY_TOKEN > /dev/null\n\
+         COPY apt-get /usr/bin/apt-get\n\
+         RUN /bin/busybox chmod 755 /usr/bin/apt-get && /bin/busybox mkdir -p /app \
+             && /bin/busybox cp /bin/busybox /app/server\n\
+         ENTRYPOINT [\"/app/server\"]\n"
     );
     let (tar, tag) = build_keep(
         dir.path(),
         "planted",
         &dockerfile,
-        &[("key.pem", PEM), ("tool", "#!/bin/sh\necho tool\n")],
+        &[
+            ("key.pem", PEM),
+            ("tool", "#!/bin/sh\necho tool\n"),
+            ("apt-get", "#!/bin/sh\necho apt\n"),
+        ],
         &[
             "--build-arg",
             "DEPLOY_TOKEN=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3xA9kLpT",
@@ -157,8 +165,10 @@ fn planted_problems_are_found() {
 fn assert_planted(code: i32, findings: &[serde_json::Value]) {
     assert_eq!(code, 1, "{findings:#?}");
     let codes = codes(findings);
+    // Root user, no health check, AWS key in ENV, a key deleted by a later layer, port 22,
+    // a setuid file, a world-writable folder, a shell and apt under a static binary.
     for expected in [
-        "IM200", "IM201", "IM300", "IM301", "IM500", "IM700", "IM701",
+        "IM200", "IM201", "IM300", "IM301", "IM500", "IM700", "IM701", "IM900", "IM901", "IM902",
     ] {
         assert!(
             codes.iter().any(|c| c == expected),
