@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare-hadolint.sh - compare dockguard's findings with hadolint's over a corpus of Dockerfiles.
 #
-# Usage: bench/compare-hadolint.sh CORPUS_DIR HADOLINT_BIN [--details CODE]... [--files]
+# Usage: bench/compare-hadolint.sh CORPUS_DIR HADOLINT_BIN [--hadolint-compat] [--details CODE]... [--files]
 #
 #   CORPUS_DIR    a flat directory of Dockerfiles (bench/collect-corpus.sh builds one)
 #   HADOLINT_BIN  the hadolint binary to compare with (the reference run used 2.15.1)
@@ -12,10 +12,13 @@
 # prints, per DL code we implement, the (file, line, code) triples found by both tools, by
 # hadolint only and by dockguard only, and the agreement both/(both+h-only+o-only). Extra
 # arguments go to the example (--details CODE lists the disagreements of one code; --files
-# counts disagreements per file). See docs/hadolint-differences.md.
+# counts disagreements per file). dockguard runs twice, by default and in hadolint compatibility
+# mode (`hadolint-compat`), and the overall agreement of both is printed; --hadolint-compat
+# shows the table, classes and details of the compatibility run. See
+# docs/hadolint-differences.md.
 set -euo pipefail
 
-[[ $# -ge 2 ]] || { sed -n '2,16p' "$0"; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '2,18p' "$0"; exit 2; }
 corpus=$(cd "$1" && pwd)
 hadolint=$2
 shift 2

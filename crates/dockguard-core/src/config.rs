@@ -58,6 +58,7 @@ struct RawConfig {
     required_labels: Option<Vec<RawLabel>>,
     exclude: Option<Vec<Spanned<String>>>,
     disable_ignore_pragmas: Option<bool>,
+    hadolint_compat: Option<bool>,
     rules: Option<RawRules>,
     #[serde(default)]
     ignore: Vec<RawIgnore>,
@@ -135,6 +136,11 @@ pub struct Config {
     pub trusted_registries: Vec<String>,
     pub required_labels: Vec<RequiredLabel>,
     pub disable_ignore_pragmas: bool,
+    /// hadolint compatibility mode (`hadolint-compat`, `--hadolint-compat`): the Dockerfile
+    /// rules mapped to hadolint reproduce hadolint 2.15's findings in the cases where
+    /// docs/hadolint-differences.md shows hadolint to be wrong, for users who must match a
+    /// hadolint baseline. Off by default.
+    pub hadolint_compat: bool,
     /// Every code mentioned in a file, so the CLI can reject unknown ones with a position.
     pub mentioned_codes: Vec<CodeRef>,
     /// The files that were merged, weakest first.
@@ -236,6 +242,9 @@ impl Config {
         }
         if let Some(disable) = raw.disable_ignore_pragmas {
             self.disable_ignore_pragmas = disable;
+        }
+        if let Some(compat) = raw.hadolint_compat {
+            self.hadolint_compat = compat;
         }
         self.sources.push(path.to_path_buf());
         Ok(())
@@ -342,6 +351,7 @@ trusted-registries = ["docker.io", "*.gcr.io"]
 required-labels = ["maintainer", { name = "org.opencontainers.image.source", format = "url" }]
 exclude = ["vendor"]
 disable-ignore-pragmas = true
+hadolint-compat = true
 
 [rules]
 disable = ["df012"]
@@ -365,7 +375,31 @@ rules = ["DF020"]
         assert!(config.is_excluded(Path::new("/repo/vendor/x/Dockerfile")));
         assert_eq!(config.required_labels[1].format, Some(LabelFormat::Url));
         assert!(config.disable_ignore_pragmas);
+        assert!(config.hadolint_compat);
         assert_eq!(config.mentioned_codes.len(), 4);
+    }
+
+    #[test]
+    fn hadolint_compat_is_off_by_default_and_the_last_layer_wins() {
+        let mut config = Config::default();
+        assert!(!config.hadolint_compat);
+        config
+            .merge_file(Path::new("a.toml"), "hadolint-compat = true\n")
+            .unwrap();
+        assert!(config.hadolint_compat);
+        // A layer that does not mention the key keeps the earlier choice.
+        config
+            .merge_file(Path::new("b.toml"), "fail-on = \"high\"\n")
+            .unwrap();
+        assert!(config.hadolint_compat);
+        config
+            .merge_file(Path::new("c.toml"), "hadolint-compat = false\n")
+            .unwrap();
+        assert!(!config.hadolint_compat);
+        let err = config
+            .merge_file(Path::new("d.toml"), "hadolint-compat = \"yes\"\n")
+            .unwrap_err();
+        assert_eq!(err.line, 1);
     }
 
     #[test]

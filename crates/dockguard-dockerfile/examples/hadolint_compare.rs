@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p dockguard-dockerfile --example hadolint_compare -- \
-//!     <corpus-dir> <hadolint.json> [--details CODE]... [--files]
+//!     <corpus-dir> <hadolint.json> [--hadolint-compat] [--details CODE]... [--files]
 //! ```
 //!
 //! `hadolint.json` is hadolint's JSON output for every file of the directory, run from inside
@@ -18,6 +18,11 @@
 //! - files where hadolint reported DL1000 are left out on both sides (hadolint reports nothing
 //!   else for them);
 //! - both tools run with their default configuration, so pragmas are honoured by both.
+//!
+//! dockguard is run twice, with the default configuration and in hadolint compatibility mode
+//! (`Config::hadolint_compat`), and the overall agreement of both is printed. The table, the
+//! classes and `--details` are those of the default run, or of the compatibility run with
+//! `--hadolint-compat`.
 //!
 //! Each disagreement is then put in one of the classes documented in
 //! `docs/hadolint-differences.md`, where hadolint is wrong, or left unclassified; the agreement
@@ -50,15 +55,18 @@ struct Cli {
     hadolint: PathBuf,
     details: Vec<String>,
     files: bool,
+    /// Show the table, classes and details of the hadolint compatibility run.
+    compat: bool,
 }
 
-const USAGE: &str =
-    "usage: hadolint_compare <corpus-dir> <hadolint.json> [--details CODE]... [--files]";
+const USAGE: &str = "usage: hadolint_compare <corpus-dir> <hadolint.json> [--hadolint-compat] \
+                     [--details CODE]... [--files]";
 
 fn parse_args() -> Result<Cli, String> {
     let mut positional = Vec::new();
     let mut details = Vec::new();
     let mut files = false;
+    let mut compat = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -68,6 +76,7 @@ fn parse_args() -> Result<Cli, String> {
                     .to_ascii_uppercase(),
             ),
             "--files" => files = true,
+            "--hadolint-compat" => compat = true,
             "-h" | "--help" => return Err(String::new()),
             _ if a.starts_with('-') => return Err(format!("unknown option {a}")),
             _ => positional.push(PathBuf::from(a)),
@@ -80,6 +89,7 @@ fn parse_args() -> Result<Cli, String> {
         hadolint,
         details,
         files,
+        compat,
     })
 }
 
@@ -453,6 +463,119 @@ fn print_row(label: &str, c: &Counts) {
     );
 }
 
+/// What one run of dockguard over the corpus gives.
+struct OurRun {
+    /// Our findings on the compared files, by triple, with their message.
+    ours: BTreeMap<Triple, String>,
+    panics: Vec<(String, String)>,
+    syntax: BTreeMap<String, Vec<(u32, String)>>,
+    models: BTreeMap<String, Model>,
+}
+
+fn run_ours(
+    names: &[String],
+    corpus: &Path,
+    config: &Config,
+    unparsed: &BTreeMap<&str, (u32, &str)>,
+    implemented: &BTreeSet<&str>,
+) -> OurRun {
+    let mut run = OurRun {
+        ours: BTreeMap::new(),
+        panics: Vec::new(),
+        syntax: BTreeMap::new(),
+        models: BTreeMap::new(),
+    };
+    for name in names {
+        match check_file(name, &corpus.join(name), config) {
+            Ok(fr) => {
+                if !fr.syntax_errors.is_empty() {
+                    run.syntax.insert(name.clone(), fr.syntax_errors);
+                }
+                if !unparsed.contains_key(name.as_str()) {
+                    for ((line, code), message) in fr.ours {
+                        if implemented.contains(code.as_str()) {
+                            run.ours.insert((name.clone(), line, code), message);
+                        }
+                    }
+                }
+                run.models.insert(name.clone(), fr.model);
+            }
+            Err(e) => run.panics.push((name.clone(), e)),
+        }
+    }
+    run
+}
+
+/// One disagreement: its side, triple, message and class (if documented).
+type Disagreement<'a> = (Side, &'a Triple, &'a str, Option<&'static Class>);
+
+/// The comparison of one run with hadolint's findings.
+struct Tally<'a> {
+    per_code: BTreeMap<&'a str, Counts>,
+    total: Counts,
+    disagreements: Vec<Disagreement<'a>>,
+}
+
+fn tally<'a>(
+    theirs: &'a BTreeMap<Triple, &'a str>,
+    run: &'a OurRun,
+    implemented: &BTreeSet<&'a str>,
+) -> Tally<'a> {
+    let ours = &run.ours;
+    // Every disagreement, with its class.
+    let mut disagreements: Vec<Disagreement<'a>> = Vec::new();
+    let h_only = theirs
+        .iter()
+        .filter(|(t, _)| !ours.contains_key(*t))
+        .map(|(t, m)| (Side::HadolintOnly, t, *m));
+    let o_only = ours
+        .iter()
+        .filter(|(t, _)| !theirs.contains_key(*t))
+        .map(|(t, m)| (Side::OursOnly, t, m.as_str()));
+    for (side, t, message) in h_only.chain(o_only) {
+        let class = run.models.get(&t.0).and_then(|model| {
+            let idx = instruction_on(model, t.1)?;
+            let case = Case {
+                model,
+                idx,
+                message,
+            };
+            CLASSES
+                .iter()
+                .find(|c| c.code == t.2 && c.side == side && (c.test)(&case))
+        });
+        disagreements.push((side, t, message, class));
+    }
+
+    let mut total = Counts::default();
+    let mut per_code: BTreeMap<&str, Counts> = BTreeMap::new();
+    for code in implemented {
+        let mut c = Counts {
+            hadolint: theirs.keys().filter(|t| t.2 == *code).count(),
+            ours: ours.keys().filter(|t| t.2 == *code).count(),
+            both: theirs
+                .keys()
+                .filter(|t| t.2 == *code && ours.contains_key(*t))
+                .count(),
+            ..Counts::default()
+        };
+        for (side, _, _, class) in disagreements.iter().filter(|d| d.1.2 == *code) {
+            match side {
+                Side::HadolintOnly => c.h_only += 1,
+                Side::OursOnly => c.o_only += 1,
+            }
+            c.explained += usize::from(class.is_some());
+        }
+        total.add(&c);
+        per_code.insert(code, c);
+    }
+    Tally {
+        per_code,
+        total,
+        disagreements,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match parse_args() {
         Ok(a) => a,
@@ -513,29 +636,18 @@ fn main() -> ExitCode {
 
     // Silence the default panic message; panics are reported below.
     std::panic::set_hook(Box::new(|_| {}));
-    let config = Config::default();
-    let mut ours: BTreeMap<Triple, String> = BTreeMap::new();
-    let mut panics = Vec::new();
-    let mut syntax: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
-    let mut models: BTreeMap<String, Model> = BTreeMap::new();
-    for name in &names {
-        match check_file(name, &cli.corpus.join(name), &config) {
-            Ok(fr) => {
-                if !fr.syntax_errors.is_empty() {
-                    syntax.insert(name.clone(), fr.syntax_errors);
-                }
-                if !unparsed.contains_key(name.as_str()) {
-                    for ((line, code), message) in fr.ours {
-                        if implemented.contains(code.as_str()) {
-                            ours.insert((name.clone(), line, code), message);
-                        }
-                    }
-                }
-                models.insert(name.clone(), fr.model);
-            }
-            Err(e) => panics.push((name.clone(), e)),
-        }
-    }
+    let default_run = run_ours(
+        &names,
+        &cli.corpus,
+        &Config::default(),
+        &unparsed,
+        &implemented,
+    );
+    let compat_config = Config {
+        hadolint_compat: true,
+        ..Config::default()
+    };
+    let compat_run = run_ours(&names, &cli.corpus, &compat_config, &unparsed, &implemented);
     let known: BTreeSet<&str> = names.iter().map(String::as_str).collect();
     let missing = results
         .iter()
@@ -544,32 +656,25 @@ fn main() -> ExitCode {
         .collect::<BTreeSet<_>>()
         .len();
 
-    // Every disagreement, with its class.
-    let mut disagreements: Vec<(Side, &Triple, &str, Option<&Class>)> = Vec::new();
-    let h_only = theirs
-        .iter()
-        .filter(|(t, _)| !ours.contains_key(*t))
-        .map(|(t, m)| (Side::HadolintOnly, t, *m));
-    let o_only = ours
-        .iter()
-        .filter(|(t, _)| !theirs.contains_key(*t))
-        .map(|(t, m)| (Side::OursOnly, t, m.as_str()));
-    for (side, t, message) in h_only.chain(o_only) {
-        let class = models.get(&t.0).and_then(|model| {
-            let idx = instruction_on(model, t.1)?;
-            let case = Case {
-                model,
-                idx,
-                message,
-            };
-            CLASSES
-                .iter()
-                .find(|c| c.code == t.2 && c.side == side && (c.test)(&case))
-        });
-        disagreements.push((side, t, message, class));
-    }
+    let default_tally = tally(&theirs, &default_run, &implemented);
+    let compat_tally = tally(&theirs, &compat_run, &implemented);
+    let (run, shown) = if cli.compat {
+        (&compat_run, &compat_tally)
+    } else {
+        (&default_run, &default_tally)
+    };
+    let (panics, syntax, models) = (&run.panics, &run.syntax, &run.models);
+    let (per_code, total, disagreements) = (&shown.per_code, &shown.total, &shown.disagreements);
 
     let compared = names.len() - unparsed.keys().filter(|f| known.contains(*f)).count();
+    println!(
+        "mode: {}",
+        if cli.compat {
+            "hadolint compatibility (--hadolint-compat)"
+        } else {
+            "default"
+        }
+    );
     println!(
         "files: {} in {}, {} compared, {} left out (hadolint DL1000)",
         names.len(),
@@ -593,32 +698,10 @@ fn main() -> ExitCode {
         "agree%",
         "unexplained%"
     );
-    let mut total = Counts::default();
-    let mut per_code: BTreeMap<&str, Counts> = BTreeMap::new();
-    for code in &implemented {
-        let mut c = Counts {
-            hadolint: theirs.keys().filter(|t| t.2 == *code).count(),
-            ours: ours.keys().filter(|t| t.2 == *code).count(),
-            both: theirs
-                .keys()
-                .filter(|t| t.2 == *code && ours.contains_key(*t))
-                .count(),
-            ..Counts::default()
-        };
-        for (side, _, _, class) in disagreements.iter().filter(|d| d.1.2 == *code) {
-            match side {
-                Side::HadolintOnly => c.h_only += 1,
-                Side::OursOnly => c.o_only += 1,
-            }
-            c.explained += usize::from(class.is_some());
-        }
-        total.add(&c);
-        per_code.insert(code, c);
-    }
-    for (code, c) in &per_code {
+    for (code, c) in per_code {
         print_row(code, c);
     }
-    print_row("overall", &total);
+    print_row("overall", total);
     println!(
         "agree% = both / (both + h-only + o-only); unexplained% leaves out the `explained` \
          disagreements, those in a documented class where hadolint is wrong"
@@ -636,11 +719,32 @@ fn main() -> ExitCode {
             below.join(", ")
         }
     );
+    for (label, t) in [
+        ("default", &default_tally),
+        ("hadolint compatibility mode", &compat_tally),
+    ] {
+        let below = t
+            .per_code
+            .values()
+            .filter(|c| c.agreement().is_some_and(|a| a < 95.0))
+            .count();
+        println!(
+            "overall agreement, {label}: {}/{} = {}% ({} hadolint only, {} ours only; {} codes below 95%)",
+            t.total.both,
+            t.total.both + t.total.disagreements(),
+            t.total
+                .agreement()
+                .map_or_else(|| "-".to_string(), |a| format!("{a:.2}")),
+            t.total.h_only,
+            t.total.o_only,
+            below
+        );
+    }
 
     println!();
     println!("disagreement classes:");
     let mut classes: BTreeMap<(&str, Side, &str, &str), (usize, String)> = BTreeMap::new();
-    for (side, t, _, class) in &disagreements {
+    for (side, t, _, class) in disagreements {
         let (verdict, name) = class.map_or(("UNCLASSIFIED", "-"), |c| (c.verdict.label(), c.name));
         let entry = classes
             .entry((t.2.as_str(), *side, verdict, name))
@@ -657,7 +761,7 @@ fn main() -> ExitCode {
 
     println!();
     println!("panics: {}", panics.len());
-    for (name, e) in &panics {
+    for (name, e) in panics {
         println!("  {name}: {e}");
     }
 
@@ -686,7 +790,7 @@ fn main() -> ExitCode {
         "files with DF000/DF002 errors (BuildKit refuses to build them): {}",
         syntax.len()
     );
-    for (file, errors) in &syntax {
+    for (file, errors) in syntax {
         for (line, message) in errors {
             println!("  {file}:{line}: {message}");
         }
@@ -696,7 +800,7 @@ fn main() -> ExitCode {
         println!();
         println!("disagreements per file:");
         let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, t, _, _) in &disagreements {
+        for (_, t, _, _) in disagreements {
             *per_file.entry(t.0.as_str()).or_default() += 1;
         }
         let mut v: Vec<_> = per_file.into_iter().collect();
@@ -729,7 +833,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    if panics.is_empty() {
+    if default_run.panics.is_empty() && compat_run.panics.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -54,9 +54,9 @@ impl<R: BufRead> Decoder<R> {
     pub fn new(compression: Compression, reader: R) -> Self {
         match compression {
             Compression::None => Decoder::Plain(reader),
-            Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(
-                reader,
-            ))),
+            Compression::Gzip => {
+                Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(reader)))
+            }
             Compression::Zstd => Decoder::Zstd(Box::new(ZstdReader::new(reader))),
         }
     }

@@ -195,6 +195,11 @@ pub struct LintArgs {
     /// Name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "-")]
     pub stdin_filename: String,
+    /// hadolint compatibility mode: the rules mapped to hadolint codes reproduce hadolint 2.15's
+    /// findings where they deliberately differ (e.g. `apt-get dist-clean`, `FROM ${ARG}` not
+    /// expanded), to match an existing hadolint baseline. See docs/hadolint-differences.md.
+    #[arg(long)]
+    pub hadolint_compat: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -212,6 +217,11 @@ pub struct ScanArgs {
     /// image` reads it); repeatable.
     #[arg(long, value_name = "TARGET")]
     pub image: Vec<String>,
+    /// hadolint compatibility mode: the rules mapped to hadolint codes reproduce hadolint 2.15's
+    /// findings where they deliberately differ (e.g. `apt-get dist-clean`, `FROM ${ARG}` not
+    /// expanded), to match an existing hadolint baseline. See docs/hadolint-differences.md.
+    #[arg(long)]
+    pub hadolint_compat: bool,
 }
 
 #[derive(Debug, Args, Clone)]

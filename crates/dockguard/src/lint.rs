@@ -81,7 +81,10 @@ pub fn lint(args: &LintArgs) -> Result<RunResult> {
         args.shellcheck,
         Mode::from(args),
         &args.stdin_filename,
-        &ScanExtras::default(),
+        &RunExtras {
+            hadolint_compat: args.hadolint_compat,
+            ..RunExtras::default()
+        },
     )
 }
 
@@ -93,9 +96,10 @@ pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
             path.display()
         );
     }
-    let extras = ScanExtras {
+    let extras = RunExtras {
         secrets_root: Some(path.clone()),
         images: args.image.clone(),
+        hadolint_compat: args.hadolint_compat,
     };
     run(
         &[path],
@@ -108,13 +112,16 @@ pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
     )
 }
 
-/// What `scan` adds to the files' own analysers.
+/// What a command adds to the common run: `scan`'s extra analysers, and the
+/// `--hadolint-compat` flag of `lint` and `scan`.
 #[derive(Default)]
-struct ScanExtras {
+struct RunExtras {
     /// Run the secrets scanner (SE100) on every file under this directory.
     secrets_root: Option<PathBuf>,
     /// Images to analyse too.
     images: Vec<String>,
+    /// `--hadolint-compat`: turns on the config's `hadolint_compat` (it never turns it off).
+    hadolint_compat: bool,
 }
 
 /// SE100 findings of every file under `root`, except where an analyser of the file already
@@ -186,15 +193,16 @@ fn run(
     shellcheck: bool,
     mode: Mode,
     stdin_name: &str,
-    extras: &ScanExtras,
+    extras: &RunExtras,
 ) -> Result<RunResult> {
-    let config = settings::load(
+    let mut config = settings::load(
         config_args,
         paths
             .first()
             .map(PathBuf::as_path)
             .unwrap_or(Path::new(".")),
     )?;
+    config.hadolint_compat |= extras.hadolint_compat;
     if shellcheck {
         dockguard_dockerfile::shellcheck::available().context("--shellcheck")?;
     }

@@ -308,6 +308,53 @@ fn pragmas_and_config_ignores() {
 }
 
 #[test]
+fn hadolint_compat_flag_and_config() {
+    // hadolint reports `apt-get dist-clean` (DL3009) and does not expand `FROM ${BASE}` (DL3006).
+    let text = "ARG BASE=debian\nFROM ${BASE}\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && apt-get dist-clean\nUSER 10001\nCMD [\"curl\"]\n";
+    let dir = project(&[("Dockerfile", text)]);
+    let hadolint_codes = |args: &[&str]| -> Vec<String> {
+        let (_, json) = lint_json(dir.path(), args);
+        let mut codes: Vec<String> = codes_of(&json)
+            .into_iter()
+            .filter(|c| ["DF101", "DF403"].contains(c))
+            .map(String::from)
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(
+        hadolint_codes(&["lint", "-f", "json", "Dockerfile"]),
+        ["DF101"]
+    );
+    assert_eq!(
+        hadolint_codes(&["lint", "-f", "json", "--hadolint-compat", "Dockerfile"]),
+        ["DF403"]
+    );
+    assert_eq!(
+        hadolint_codes(&["scan", "-f", "json", "--hadolint-compat"]),
+        ["DF403"]
+    );
+    std::fs::write(
+        dir.path().join(".dockguard.toml"),
+        "hadolint-compat = true\n",
+    )
+    .unwrap();
+    assert_eq!(
+        hadolint_codes(&["lint", "-f", "json", "Dockerfile"]),
+        ["DF403"]
+    );
+    assert_eq!(
+        hadolint_codes(&["lint", "-f", "json", "--no-config", "Dockerfile"]),
+        ["DF101"]
+    );
+    // Only lint and scan take the flag.
+    dockguard()
+        .args(["image", "--hadolint-compat", "x.tar"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn rules_explain_completions_and_man() {
     dockguard().args(["rules"]).assert().success().stdout(
         predicate::str::contains("DF200").and(predicate::str::contains("final-stage-runs-as-root")),

@@ -14,7 +14,8 @@ declare_rule! {
     /// `token`, `private`, `username`, `api_key` and `client_key` anywhere in the name, so it
     /// reports `USERNAME=vscode` and `MINIO_SECRET_KEY_FILE=secret_key`; user names are not
     /// secrets and `*_FILE` variables name a file. It misses `AUTH`, `CREDENTIALS` and `KEY` words
-    /// (`NPM_AUTH`, `SIGNING_KEY`).
+    /// (`NPM_AUTH`, `SIGNING_KEY`). In hadolint compatibility mode (`hadolint-compat`) every name
+    /// with one of hadolint's substrings is reported too, whatever its words and value.
     ///
     /// ## Why is this bad?
     /// `ARG` values are recorded in the image history (`docker history`), `ENV` values in the image
@@ -105,6 +106,24 @@ pub fn is_secret_name(name: &str) -> bool {
     secret && !words.iter().any(|w| ALLOWED_WORDS.contains(w))
 }
 
+/// hadolint compatibility: reproduces hadolint's DL3064 substring test, which reports user names
+/// (`USERNAME`) and `*_FILE` pointers (`MINIO_SECRET_KEY_FILE`) too; see
+/// docs/hadolint-differences.md#compatibility-mode. hadolint's list of exact well-known names
+/// (`TRAVIS_OS_NAME`, …) is not reproduced.
+fn is_hadolint_suspicious_name(name: &str) -> bool {
+    const HADOLINT_SUBSTRINGS: &[&str] = &[
+        "api_key",
+        "client_key",
+        "password",
+        "private",
+        "secret",
+        "token",
+        "username",
+    ];
+    let lower = name.to_ascii_lowercase();
+    HADOLINT_SUBSTRINGS.iter().any(|s| lower.contains(s))
+}
+
 impl Rule for SecretArgEnvName {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
         &Self::META
@@ -117,12 +136,19 @@ impl Rule for SecretArgEnvName {
                 (Args::KeyValues { pairs, .. }, Kind::Env) => (pairs, "ENV"),
                 _ => continue,
             };
-            for pair in pairs.iter().filter(|p| is_secret_name(&p.key)) {
-                // A path names where the secret is, it is not the secret.
-                let value = pair.value.as_deref().unwrap_or("");
-                let value = ctx.model.expand(idx, value).value;
-                if value.starts_with('/') && !value.contains(char::is_whitespace) {
-                    continue;
+            for pair in pairs {
+                let as_hadolint =
+                    ctx.config.hadolint_compat && is_hadolint_suspicious_name(&pair.key);
+                if !as_hadolint {
+                    if !is_secret_name(&pair.key) {
+                        continue;
+                    }
+                    // A path names where the secret is, it is not the secret.
+                    let value = pair.value.as_deref().unwrap_or("");
+                    let value = ctx.model.expand(idx, value).value;
+                    if value.starts_with('/') && !value.contains(char::is_whitespace) {
+                        continue;
+                    }
                 }
                 out.push(Diagnostic::new(
                     pair.key_span.clone(),
@@ -144,6 +170,23 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&SecretArgEnvName);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM debian:12
+ARG USERNAME=vscode
+ENV MINIO_SECRET_KEY_FILE=secret_key
+ARG PASSWORD_FILE=/run/secrets/db
+ARG GITHUB_TOKEN
+ARG NPM_AUTH
+ARG USER_UID=1000
+ONBUILD ARG DEPLOY_USERNAME
+";
+        let (default, compat) = testing::lines_default_and_compat(&SecretArgEnvName, text);
+        assert_eq!(default, [5, 6]);
+        // hadolint's substrings are added; our own findings stay.
+        assert_eq!(compat, [2, 3, 4, 5, 6, 8]);
     }
 
     #[test]

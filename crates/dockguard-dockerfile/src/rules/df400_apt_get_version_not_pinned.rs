@@ -9,7 +9,8 @@ declare_rule! {
     /// `.deb` file; values of `-t`/`--target-release` and `-o` are not packages. ARG and ENV
     /// values are substituted (`$PACKAGES`); a variable whose value is unknown at this point (a
     /// shell variable, an ARG without default) is not reported, where hadolint (DL3008) reports
-    /// it, and hadolint does not check `apt install`.
+    /// it, and hadolint does not check `apt install`; neither does this rule in hadolint
+    /// compatibility mode (`hadolint-compat`).
     ///
     /// ## Why is this bad?
     /// Without a pin the build installs whatever the mirror serves that day: two builds of the
@@ -44,9 +45,15 @@ impl Rule for AptGetVersionNotPinned {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+        // hadolint compatibility: reproduces hadolint's DL3008, which reads `apt-get` only, not
+        // `apt`; see docs/hadolint-differences.md#compatibility-mode.
+        let tools: &[&str] = if ctx.config.hadolint_compat {
+            &["apt-get"]
+        } else {
+            &["apt-get", "apt"]
+        };
         for (idx, cmd) in ctx.commands() {
-            let Some((_, packages)) =
-                install_operands(cmd, &["apt-get", "apt"], APT_VALUE_FLAGS, &["install"])
+            let Some((_, packages)) = install_operands(cmd, tools, APT_VALUE_FLAGS, &["install"])
             else {
                 continue;
             };
@@ -76,6 +83,17 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&AptGetVersionNotPinned);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM debian:12
+RUN apt update && apt install -y ca-certificates
+RUN apt-get install -y curl
+";
+        let (default, compat) = testing::lines_default_and_compat(&AptGetVersionNotPinned, text);
+        assert_eq!(default, [2, 3]);
+        assert_eq!(compat, [3]);
     }
 
     #[test]

@@ -8,7 +8,8 @@ declare_rule! {
     /// `upgrade`, `remove`, … — run without `-y`. Also accepted: `--yes`, `--assume-yes`, `-qq`
     /// (quiet level 2 implies yes), `-q=2`, `-o APT::Get::Assume-Yes=true`. A simulation
     /// (`-s`, `--simulate`, `--dry-run`) never prompts. hadolint (DL3014) only checks
-    /// `apt-get install`, and reports simulations.
+    /// `apt-get install`, and reports simulations; so does this rule in hadolint compatibility
+    /// mode (`hadolint-compat`).
     ///
     /// ## Why is this bad?
     /// A build has no terminal: when apt wants to confirm (extra dependencies, removals) it reads
@@ -45,22 +46,12 @@ const PROMPTING: &[&str] = &[
     "build-dep",
 ];
 
+/// Flags of a simulation, which never prompts.
+const SIMULATE: &[&str] = &["s", "simulate", "dry-run", "just-print", "recon", "no-act"];
+
 fn assumes_yes(cmd: &Command) -> bool {
-    has_any_flag(
-        cmd,
-        &[
-            "y",
-            "yes",
-            "assume-yes",
-            "qq",
-            "s",
-            "simulate",
-            "dry-run",
-            "just-print",
-            "recon",
-            "no-act",
-        ],
-    ) || count_flag(cmd, "q") >= 2
+    has_any_flag(cmd, &["y", "yes", "assume-yes", "qq"])
+        || count_flag(cmd, "q") >= 2
         || count_flag(cmd, "quiet") >= 2
         || cmd.args.iter().any(|a| {
             a == "-q=2"
@@ -80,7 +71,10 @@ impl Rule for AptGetMissingYes {
             let Some(sub) = apt_subcommand(cmd, PROMPTING) else {
                 continue;
             };
-            if assumes_yes(cmd) {
+            // hadolint compatibility: reproduces hadolint's DL3014, which reports simulations
+            // (`apt-get install -s`) too; see docs/hadolint-differences.md#compatibility-mode.
+            let simulation = !ctx.config.hadolint_compat && has_any_flag(cmd, SIMULATE);
+            if assumes_yes(cmd) || simulation {
                 continue;
             }
             let message = format!(
@@ -101,6 +95,19 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&AptGetMissingYes);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM debian:12
+RUN if apt-get install -s \"postgresql-17-jit\" > /dev/null 2>&1; then echo jit; fi
+RUN apt-get --simulate install curl=1
+RUN apt-get install -y curl=1
+RUN apt-get install curl=1
+";
+        let (default, compat) = testing::lines_default_and_compat(&AptGetMissingYes, text);
+        assert_eq!(default, [5]);
+        assert_eq!(compat, [2, 3, 5]);
     }
 
     #[test]

@@ -17,7 +17,8 @@ declare_rule! {
     /// `rm` must remove the lists (any flags) after the last update. hadolint needs both
     /// `/var/lib/apt` and `/var/cache/apt` mounted; a mount on `/var/lib/apt` alone suffices here.
     /// hadolint does not know `apt-get dist-clean` (APT 2.7.8+, used by the Debian and Ubuntu
-    /// official images), which removes the lists, and reports RUNs that use it.
+    /// official images), which removes the lists, and reports RUNs that use it. In hadolint
+    /// compatibility mode (`hadolint-compat`) the `rm` and `dist-clean` cases follow hadolint.
     ///
     /// ## Why is this bad?
     /// The package lists weigh tens of megabytes, are useless at run time, and stay in the layer
@@ -56,6 +57,17 @@ fn is_cleanup(cmd: &Command) -> bool {
                 .is_some_and(|(_, s)| matches!(s, "distclean" | "dist-clean")))
 }
 
+/// hadolint compatibility: reproduces hadolint's DL3009 cleanup test, an `rm` with the argument
+/// `-rf` or `/var/lib/apt/lists/*` anywhere in the RUN (even before the update, even of another
+/// directory), and `apt-get dist-clean` not accepted; see docs/hadolint-differences.md#compatibility-mode.
+fn is_hadolint_cleanup(cmd: &Command) -> bool {
+    cmd.is("rm")
+        && cmd
+            .args
+            .iter()
+            .any(|a| a == "-rf" || a == "/var/lib/apt/lists/*")
+}
+
 impl Rule for AptListsNotRemoved {
     fn meta(&self) -> &'static dockguard_core::RuleMeta {
         &Self::META
@@ -67,7 +79,12 @@ impl Rule for AptListsNotRemoved {
             let Some(last_update) = commands.iter().rposition(is_update) else {
                 continue;
             };
-            if commands[last_update..].iter().any(is_cleanup)
+            let cleaned = if ctx.config.hadolint_compat {
+                commands.iter().any(is_hadolint_cleanup)
+            } else {
+                commands[last_update..].iter().any(is_cleanup)
+            };
+            if cleaned
                 || cache_mount(run.inst, "/var/lib/apt")
                 || !in_shipped_stage(ctx.model, run.idx)
             {
@@ -97,6 +114,23 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&AptListsNotRemoved);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM debian:12
+RUN apt-get update && apt-get install -y jq && apt-get dist-clean
+RUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y git
+RUN apt-get update && apt-get install -y jq && rm -rf /tmp/build
+RUN apt-get update && apt-get install -y jq && rm -fr /var/lib/apt/lists
+RUN apt-get update && apt-get install -y jq && rm -r /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y curl
+";
+        let (default, compat) = testing::lines_default_and_compat(&AptListsNotRemoved, text);
+        // By default: the lists must be gone after the last update, `dist-clean` does it.
+        assert_eq!(default, [3, 4, 7]);
+        // As hadolint: any `rm -rf` or `rm … /var/lib/apt/lists/*`, not `dist-clean`.
+        assert_eq!(compat, [2, 5, 7]);
     }
 
     #[test]

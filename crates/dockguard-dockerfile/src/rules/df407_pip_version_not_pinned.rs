@@ -9,7 +9,9 @@ declare_rule! {
     /// a requirements file (`-r`), with a constraints file (`-c`) or the local project (`.`) is
     /// not checked. ARG and ENV values are substituted; packages that depend on a value
     /// unknown at this point are not reported (hadolint, DL3013, reports them), and option
-    /// values such as `--timeout 60` are not taken for packages.
+    /// values such as `--timeout 60` are not taken for packages. In hadolint compatibility mode
+    /// (`hadolint-compat`) pip or python run by a path (`/usr/bin/pip`, `"$VENV/bin/pip"`) is
+    /// not checked, as hadolint does.
     ///
     /// ## Why is this bad?
     /// An unpinned install takes the newest release at build time: rebuilds are not
@@ -103,6 +105,12 @@ impl Rule for PipVersionNotPinned {
             if pip_install(cmd).is_none() {
                 continue;
             }
+            // hadolint compatibility: reproduces hadolint's DL3013, which compares the whole
+            // command word with `pip…`/`python…`, so a program run by a path is not checked; see
+            // docs/hadolint-differences.md#compatibility-mode.
+            if ctx.config.hadolint_compat && cmd.name.contains('/') {
+                continue;
+            }
             let from_files = cmd
                 .args
                 .iter()
@@ -137,6 +145,18 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&PipVersionNotPinned);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM python:3.12
+RUN \"${CONDA_DIR}/envs/${env_name}/bin/pip\" install --no-cache-dir flake8
+RUN /usr/local/bin/python -m pip install --no-cache-dir flake8
+RUN pip3 install --no-cache-dir flake8
+";
+        let (default, compat) = testing::lines_default_and_compat(&PipVersionNotPinned, text);
+        assert_eq!(default, [2, 3, 4]);
+        assert_eq!(compat, [4]);
     }
 
     #[test]

@@ -8,7 +8,8 @@ declare_rule! {
     /// present and downloads nothing (adding `--no-cache` there would make the install fail;
     /// hadolint's DL3019 reports it). Deleting `/var/cache/apk/*` later in the RUN keeps the
     /// index out of the layer too, but is still reported, as hadolint and Trivy do: `--no-cache`
-    /// does the same in one flag and cannot be forgotten.
+    /// does the same in one flag and cannot be forgotten. In hadolint compatibility mode
+    /// (`hadolint-compat`) `--no-network` is reported too, as hadolint does.
     ///
     /// ## Why is this bad?
     /// Without `--no-cache`, apk stores the downloaded package index (`APKINDEX`) in
@@ -51,7 +52,14 @@ impl Rule for ApkNoCache {
                 let Some((add, "add")) = subcommand(cmd, APK_VALUE_FLAGS) else {
                     continue;
                 };
-                if cmd.has_flag(&["--no-cache", "--no-network"]) {
+                // hadolint compatibility: reproduces hadolint's DL3019, which reports
+                // `apk add --no-network` too; see docs/hadolint-differences.md#compatibility-mode.
+                let exempt: &[&str] = if ctx.config.hadolint_compat {
+                    &["--no-cache"]
+                } else {
+                    &["--no-cache", "--no-network"]
+                };
+                if cmd.has_flag(exempt) {
                     continue;
                 }
                 let deleted_later = commands[i + 1..]
@@ -80,6 +88,19 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&ApkNoCache);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM alpine:3.20
+RUN apk add --no-network --virtual .rundeps so:libssl.so.3
+RUN apk --no-network add .rundeps
+RUN apk add --no-cache --no-network .rundeps
+RUN apk add curl=8.9.1-r2
+";
+        let (default, compat) = testing::lines_default_and_compat(&ApkNoCache, text);
+        assert_eq!(default, [5]);
+        assert_eq!(compat, [2, 3, 5]);
     }
 
     #[test]

@@ -11,7 +11,8 @@ declare_rule! {
     /// whose `go.mod` requires the package, `go install pkg` takes the version from `go.mod`;
     /// this rule cannot see it, so it asks for the explicit `@version` anyway. Differences from
     /// hadolint (DL3062): hadolint takes option values for packages, reports `go run main.go`,
-    /// and ignores `go install` in a RUN that also has `go run`.
+    /// and ignores `go install` in a RUN that also has `go run`. In hadolint compatibility mode
+    /// (`hadolint-compat`) option values are taken for packages, as hadolint does.
     ///
     /// ## Why is this bad?
     /// Without a version Go resolves the newest release at build time: rebuilds are not
@@ -58,8 +59,9 @@ const GO_VALUE_FLAGS: &[&str] = &[
     "toolexec",
 ];
 
-/// The non-flag arguments of a go command, with their index.
-fn go_operands(cmd: &Command) -> Vec<(usize, &str)> {
+/// The non-flag arguments of a go command, with their index. With `flag_values_are_operands`
+/// (hadolint compatibility), the values of `-tags x`, `-ldflags x`, … count as operands.
+fn go_operands(cmd: &Command, flag_values_are_operands: bool) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut skip = false;
     for (i, a) in cmd.args.iter().enumerate() {
@@ -67,7 +69,8 @@ fn go_operands(cmd: &Command) -> Vec<(usize, &str)> {
             skip = false;
         } else if let Some(flag) = a.strip_prefix('-') {
             let name = flag.trim_start_matches('-');
-            skip = !name.contains('=') && GO_VALUE_FLAGS.contains(&name);
+            skip =
+                !flag_values_are_operands && !name.contains('=') && GO_VALUE_FLAGS.contains(&name);
         } else {
             out.push((i, a.as_str()));
         }
@@ -99,7 +102,10 @@ impl Rule for GoInstallWithoutVersion {
             if !cmd.is("go") {
                 continue;
             }
-            let ops = go_operands(cmd);
+            // hadolint compatibility: reproduces hadolint's DL3062, which takes every word not
+            // starting with `-` for a package, option values included; see
+            // docs/hadolint-differences.md#compatibility-mode.
+            let ops = go_operands(cmd, ctx.config.hadolint_compat);
             let packages: Vec<(usize, &str)> = match ops.split_first() {
                 Some(((_, "install" | "get"), rest)) => rest.to_vec(),
                 // `go run` without @ builds from the current module; only a remote run counts.
@@ -134,6 +140,19 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&GoInstallWithoutVersion);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM golang:1.23
+RUN go install -a -tags 'netgo osusergo static_build' -ldflags \" -X main.Version=$V\" .
+RUN go install -tags netgo ./cmd/app
+RUN go install -ldflags=-s .
+RUN go install example.com/tool@v1.2.3
+";
+        let (default, compat) = testing::lines_default_and_compat(&GoInstallWithoutVersion, text);
+        assert!(default.is_empty(), "{default:?}");
+        assert_eq!(compat, [2, 3]);
     }
 
     #[test]

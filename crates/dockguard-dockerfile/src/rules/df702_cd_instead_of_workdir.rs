@@ -1,10 +1,12 @@
 use super::common_d::{program_of, runs};
 use super::{Ctx, Diagnostic, Rule};
+use crate::syntax::Kind;
 
 declare_rule! {
     /// ## What it does
     /// Reports a RUN that uses `cd` (also inside `$(…)` and exec form), once per RUN at its
-    /// first `cd`, like hadolint. ONBUILD RUNs are checked too (hadolint skips them).
+    /// first `cd`, like hadolint. ONBUILD RUNs are checked too (hadolint skips them, and so
+    /// does this rule in hadolint compatibility mode, `hadolint-compat`).
     ///
     /// ## Why is this bad?
     /// A `cd` only lasts for its RUN: later instructions silently run elsewhere, and long
@@ -35,7 +37,12 @@ impl Rule for CdInsteadOfWorkdir {
     }
 
     fn check(&self, ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-        for (_, cmds) in runs(ctx.model) {
+        for (idx, cmds) in runs(ctx.model) {
+            // hadolint compatibility: reproduces hadolint's DL3003, which does not look inside
+            // ONBUILD; see docs/hadolint-differences.md#compatibility-mode.
+            if ctx.config.hadolint_compat && ctx.model.instruction(idx).kind == Kind::Onbuild {
+                continue;
+            }
             if let Some(cmd) = cmds.iter().find(|c| program_of(c) == "cd") {
                 out.push(Diagnostic::new(
                     cmd.span.clone(),
@@ -54,5 +61,16 @@ mod tests {
     #[test]
     fn fixtures() {
         testing::check_fixtures(&CdInsteadOfWorkdir);
+    }
+
+    #[test]
+    fn hadolint_compat() {
+        let text = "FROM debian:12
+ONBUILD RUN cd /src && ./build.sh
+RUN cd /src && make
+";
+        let (default, compat) = testing::lines_default_and_compat(&CdInsteadOfWorkdir, text);
+        assert_eq!(default, [2, 3]);
+        assert_eq!(compat, [3]);
     }
 }

@@ -5,6 +5,7 @@
 //! permissions, `DF3xx` secrets, `DF4xx` package managers, `DF5xx` instruction correctness,
 //! `DF6xx` downloads and TLS verification, `DF7xx` image minimality and runtime behaviour.
 
+pub mod hadolint_compat;
 pub mod helpers;
 pub mod registry;
 

@@ -26,6 +26,22 @@ pub fn run_with(rule: &dyn Rule, text: &str, config: &Config) -> Vec<Diagnostic>
     out
 }
 
+/// The configuration of hadolint compatibility mode (`hadolint-compat = true`).
+pub fn hadolint_compat() -> Config {
+    Config {
+        hadolint_compat: true,
+        ..Config::default()
+    }
+}
+
+/// Lines reported by the rule by default and in hadolint compatibility mode.
+pub fn lines_default_and_compat(rule: &dyn Rule, text: &str) -> (Vec<u32>, Vec<u32>) {
+    (
+        lines(rule, text),
+        lines_with(rule, text, &hadolint_compat()),
+    )
+}
+
 /// Lines (1-based) reported by the rule.
 pub fn lines(rule: &dyn Rule, text: &str) -> Vec<u32> {
     lines_with(rule, text, &Config::default())
