@@ -59,10 +59,18 @@ pub struct ImageManifest {
     pub layers: Vec<LayerInfo>,
 }
 
+/// A stream that can also seek: a layer stored in a file.
+pub trait SeekRead: Read + std::io::Seek + Send {}
+
+impl<T: Read + std::io::Seek + Send> SeekRead for T {}
+
 /// The contents of one layer.
 pub enum LayerStream {
     /// A layer tar, possibly gzip- or zstd-compressed (detected from its first bytes).
     Tar(Box<dyn Read + Send>),
+    /// A layer tar stored in a file: when it is not compressed, the content of files no
+    /// analyzer reads is skipped by seeking.
+    SeekableTar(Box<dyn SeekRead>),
     /// A directory to walk as if it were one layer (symbolic links are not followed).
     Directory(PathBuf),
 }
@@ -454,7 +462,10 @@ impl ImageSource for StoredImage {
                 container: self.store.container().to_string(),
                 file: format!("layer {index}"),
             })?;
-        Ok(LayerStream::Tar(self.store.open(&layer.name)?))
+        match self.store.open_seekable(&layer.name)? {
+            Some(seekable) => Ok(LayerStream::SeekableTar(seekable)),
+            None => Ok(LayerStream::Tar(self.store.open(&layer.name)?)),
+        }
     }
 }
 

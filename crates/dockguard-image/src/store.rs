@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
+use crate::source::SeekRead;
 
 /// Read access to the named files of an image container.
 pub(crate) trait Store: Send + Sync {
@@ -16,6 +17,10 @@ pub(crate) trait Store: Send + Sync {
     fn container(&self) -> &str;
     fn contains(&self, name: &str) -> bool;
     fn open(&self, name: &str) -> Result<Box<dyn Read + Send>>;
+    /// [`Store::open`] as a seekable stream, when the store keeps members in files.
+    fn open_seekable(&self, _name: &str) -> Result<Option<Box<dyn SeekRead>>> {
+        Ok(None)
+    }
 }
 
 /// Normalises an archive member name: no leading `./` or `/`, no `.` or empty components.
@@ -195,6 +200,69 @@ impl Store for TarStore {
             left: member.size,
         }))
     }
+
+    fn open_seekable(&self, name: &str) -> Result<Option<Box<dyn SeekRead>>> {
+        let member = self.members.get(name).ok_or_else(|| Error::Missing {
+            container: self.label.clone(),
+            file: name.to_string(),
+        })?;
+        let io_err = |source| Error::Io {
+            path: format!("{}: {name}", self.label),
+            source,
+        };
+        let mut file = File::open(&self.path).map_err(io_err)?;
+        file.seek(SeekFrom::Start(member.offset)).map_err(io_err)?;
+        Ok(Some(Box::new(Window {
+            file,
+            start: member.offset,
+            len: member.size,
+            pos: 0,
+        })))
+    }
+}
+
+/// A member of an archive file as a seekable stream of its own: positions are relative to the
+/// member, reads stop at its end, and a file shorter than the tar header said is an error.
+struct Window {
+    file: File,
+    start: u64,
+    len: u64,
+    pos: u64,
+}
+
+impl Read for Window {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len.saturating_sub(self.pos);
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.file.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the archive ends inside this member",
+            ));
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Window {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the member"))?;
+        // Past the end reads nothing, as for a file.
+        self.file
+            .seek(SeekFrom::Start(self.start.saturating_add(target)))?;
+        self.pos = target;
+        Ok(target)
+    }
 }
 
 /// A member's bytes; a file shorter than the tar header said is an error, not a short read.
@@ -249,6 +317,16 @@ impl Store for DirStore {
     }
 
     fn open(&self, name: &str) -> Result<Box<dyn Read + Send>> {
+        Ok(Box::new(self.open_file(name)?))
+    }
+
+    fn open_seekable(&self, name: &str) -> Result<Option<Box<dyn SeekRead>>> {
+        Ok(Some(Box::new(self.open_file(name)?)))
+    }
+}
+
+impl DirStore {
+    fn open_file(&self, name: &str) -> Result<File> {
         // Only regular files: a symbolic link in a layout could point anywhere on the host.
         if !self.contains(name) {
             return Err(Error::Missing {
@@ -257,10 +335,9 @@ impl Store for DirStore {
             });
         }
         let path = self.file(name).unwrap_or_default();
-        let file = File::open(&path).map_err(|source| Error::Io {
+        File::open(&path).map_err(|source| Error::Io {
             path: path.display().to_string(),
             source,
-        })?;
-        Ok(Box::new(file))
+        })
     }
 }

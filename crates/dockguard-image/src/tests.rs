@@ -821,3 +821,37 @@ fn streamed_errors_are_clean() {
     let err = stream(&other, &mut a, &mut b).err().expect("not an image");
     assert!(err.to_string().contains("not an image archive"), "{err}");
 }
+
+#[test]
+fn seekable_layers_skip_large_files_by_seeking() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = vec![0u8; 3 << 20];
+    let l0 = layer(&[
+        E::File("big.bin", &big, 0o644),
+        E::File("small.bin", &[0u8; 1000], 0o644),
+        E::File("key.pem", b"-----BEGIN PRIVATE KEY-----\n", 0o600),
+        E::File("big2.bin", &big[..(1 << 20) + 7], 0o644),
+        E::File("etc/passwd", b"root:x:0:0::/root:/bin/sh\n", 0o644),
+    ]);
+    let (_, l1) = two_layers();
+    let path = legacy_archive(dir.path(), l0, l1);
+    let src = open(&path, &OpenOptions::default()).unwrap();
+    assert!(matches!(
+        src.open_layer(0).unwrap(),
+        LayerStream::SeekableTar(_)
+    ));
+    let (mut a, mut b) = (Collect::default(), Collect::default());
+    let r = walk(src.as_ref(), &mut [&mut a, &mut b], &Limits::default()).unwrap();
+    let seen: Vec<(&str, usize)> = a.seen.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(
+        seen,
+        [("key.pem", 0), ("etc/passwd", 0), ("etc/passwd", 1)],
+        "{seen:?}"
+    );
+    assert_eq!(r.tree.get("big2.bin").unwrap().size, (1 << 20) + 7);
+    // The same tree, statistics and analyzer view as reading the archive as a stream.
+    let (mut c, mut d) = (Collect::default(), Collect::default());
+    let streamed = stream(&path, &mut c, &mut d).unwrap();
+    assert_eq!(streamed.result.layers, r.layers);
+    assert_eq!(c.seen, a.seen);
+}

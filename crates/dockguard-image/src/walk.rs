@@ -37,7 +37,7 @@ impl Default for Limits {
             max_layer_bytes: 64 << 30,
             max_path_len: 4096,
             max_path_depth: 256,
-            max_file_read: 4 << 20,
+            max_file_read: dockguard_secrets::MAX_FILE_SIZE as u64,
             max_json_bytes: 16 << 20,
         }
     }
@@ -288,6 +288,7 @@ pub fn walk(
         let name = source.manifest().layers[index].name.clone();
         match source.open_layer(index)? {
             LayerStream::Tar(raw) => reader.read_tar_threaded(&name, raw, analyzers)?,
+            LayerStream::SeekableTar(raw) => reader.read_tar_seekable(&name, raw, analyzers)?,
             LayerStream::Directory(root) => reader.read_dir(&name, &root, analyzers)?,
         };
     }
@@ -390,6 +391,35 @@ impl<'l> LayerReader<'l> {
                 )
             })?;
         }
+        self.pendings[slot] = pending;
+        Ok(slot)
+    }
+
+    /// A layer tar stored in a file: an uncompressed one is read with seeks over the content of
+    /// files no analyzer reads; a compressed one as [`LayerReader::read_tar_threaded`].
+    pub fn read_tar_seekable(
+        &mut self,
+        name: &str,
+        raw: Box<dyn crate::source::SeekRead>,
+        analyzers: &mut [&mut dyn Analyzer],
+    ) -> Result<usize> {
+        let mut buffered = SkipBuf::new(raw);
+        let compression = {
+            use io::BufRead;
+            let slot = self.pendings.len();
+            crate::compress::detect(buffered.fill_buf().map_err(|source| Error::Layer {
+                layer: slot,
+                name: name.to_string(),
+                source,
+            })?)
+        };
+        if compression != Compression::None {
+            return self.read_tar_threaded(name, Box::new(buffered), analyzers);
+        }
+        let slot = self.open_slot();
+        let mut pending = Pending::default();
+        self.state
+            .read_seekable(slot, name, buffered, analyzers, &mut pending)?;
         self.pendings[slot] = pending;
         Ok(slot)
     }
@@ -557,7 +587,50 @@ impl State<'_> {
             }
         };
         let mut archive = tar::Archive::new(capped);
-        for entry in archive.entries().map_err(layer_err)? {
+        let entries = archive.entries().map_err(layer_err)?;
+        self.read_entries(layer, entries, &layer_err, analyzers, pending)?;
+        // Read past the end-of-archive blocks to the end of the stream, so that readers that
+        // verify a digest at EOF (registry blobs) get to check it; bounded by the same cap.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(layer_err)?;
+        self.result.layers[layer].decompressed_bytes = count.load(Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Reads a seekable, uncompressed layer tar: the content of files no analyzer reads is
+    /// skipped by seeking instead of being read.
+    fn read_seekable<R: Read + io::Seek>(
+        &mut self,
+        layer: usize,
+        name: &str,
+        stream: R,
+        analyzers: &mut [&mut dyn Analyzer],
+        pending: &mut Pending,
+    ) -> Result<()> {
+        self.result.layers[layer].compression = Some(Compression::None);
+        let layer_err = |source: io::Error| Error::Layer {
+            layer,
+            name: name.to_string(),
+            source,
+        };
+        let mut archive = tar::Archive::new(stream);
+        let entries = archive.entries_with_seek().map_err(layer_err)?;
+        self.read_entries(layer, entries, &layer_err, analyzers, pending)?;
+        let mut stream = archive.into_inner();
+        let end = stream.seek(io::SeekFrom::End(0)).map_err(layer_err)?;
+        self.result.layers[layer].decompressed_bytes = end;
+        Ok(())
+    }
+
+    /// The entries of one layer tar into `pending`, files shown to the analyzers.
+    fn read_entries<R: Read>(
+        &mut self,
+        layer: usize,
+        entries: tar::Entries<'_, R>,
+        layer_err: &dyn Fn(io::Error) -> Error,
+        analyzers: &mut [&mut dyn Analyzer],
+        pending: &mut Pending,
+    ) -> Result<()> {
+        for entry in entries {
             let mut entry = entry.map_err(layer_err)?;
             self.count_entry(layer)?;
             let raw_path = entry.path_bytes().into_owned();
@@ -646,10 +719,6 @@ impl State<'_> {
             }
             pending.added.push((path, record));
         }
-        // Read past the end-of-archive blocks to the end of the stream, so that readers that
-        // verify a digest at EOF (registry blobs) get to check it; bounded by the same cap.
-        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(layer_err)?;
-        self.result.layers[layer].decompressed_bytes = count.load(Ordering::Relaxed);
         Ok(())
     }
 
@@ -862,6 +931,96 @@ fn implicit_dir(layer: usize) -> Entry {
         size: 0,
         link: None,
         layer,
+    }
+}
+
+/// A buffered reader whose forward seeks within [`SkipBuf::SEEK_MIN`] bytes are served by
+/// reading on: a tar seeks over every file it skips, and a seek (which drops the buffer)
+/// costs more than reading a small file; only large files are really seeked over.
+struct SkipBuf<R> {
+    inner: R,
+    /// Where `inner` is: bytes read from it, or where it was seeked to.
+    inner_pos: u64,
+    buf: Box<[u8]>,
+    pos: usize,
+    filled: usize,
+}
+
+impl<R: Read + io::Seek> SkipBuf<R> {
+    const CAPACITY: usize = 64 * 1024;
+    const SEEK_MIN: u64 = 256 * 1024;
+
+    fn new(inner: R) -> Self {
+        SkipBuf {
+            inner,
+            inner_pos: 0,
+            buf: vec![0; Self::CAPACITY].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
+        }
+    }
+}
+
+impl<R: Read> io::BufRead for SkipBuf<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.filled {
+            self.filled = self.inner.read(&mut self.buf)?;
+            self.inner_pos += self.filled as u64;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.filled])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.pos = (self.pos + amount).min(self.filled);
+    }
+}
+
+impl<R: Read> Read for SkipBuf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // Large reads bypass the buffer once it is empty.
+        if self.pos >= self.filled && out.len() >= self.buf.len() {
+            let n = self.inner.read(out)?;
+            self.inner_pos += n as u64;
+            return Ok(n);
+        }
+        let available = io::BufRead::fill_buf(self)?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl<R: Read + io::Seek> io::Seek for SkipBuf<R> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        if let io::SeekFrom::Current(ahead) = to
+            && let Ok(mut ahead) = u64::try_from(ahead)
+            && ahead < Self::SEEK_MIN
+        {
+            while ahead > 0 {
+                let available = io::BufRead::fill_buf(self)?.len() as u64;
+                if available == 0 {
+                    break;
+                }
+                let step = available.min(ahead);
+                self.pos += step as usize;
+                ahead -= step;
+            }
+            return Ok(self.inner_pos - (self.filled - self.pos) as u64);
+        }
+        let target = match to {
+            io::SeekFrom::Current(d) => {
+                // Relative to what the caller has read, not to what the buffer has.
+                let buffered = (self.filled - self.pos) as i64;
+                io::SeekFrom::Current(d - buffered)
+            }
+            other => other,
+        };
+        self.pos = 0;
+        self.filled = 0;
+        self.inner_pos = self.inner.seek(target)?;
+        Ok(self.inner_pos)
     }
 }
 

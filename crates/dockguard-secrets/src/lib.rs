@@ -20,7 +20,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
 pub use dockguard_core::Severity;
@@ -38,6 +38,11 @@ pub const MAX_LINE_LEN: usize = 64 * 1024;
 pub const BINARY_SNIFF_LEN: usize = 8 * 1024;
 /// A file whose sniffed prefix has more than this percentage of control bytes is binary.
 pub const MAX_CONTROL_PERCENT: usize = 10;
+/// Binary files with these extensions are scanned through their printable strings
+/// ([`printable_strings`]); other binary files are skipped.
+pub const STRINGS_OF_BINARY_EXTENSIONS: &[&str] = &[".pyc"];
+/// Shortest printable run kept by [`printable_strings`].
+pub const MIN_PRINTABLE_RUN: usize = 6;
 /// At most this many matches are reported for one file.
 pub const MAX_MATCHES_PER_FILE: usize = 1000;
 /// Compiled-program size limit of each rule's regex.
@@ -248,8 +253,11 @@ impl Scanner {
                 }
             }
         }
+        // A DFA: the prefilter runs over every byte of every file, and the few hundred
+        // keywords make a small one.
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("keyword automaton");
@@ -268,20 +276,51 @@ impl Scanner {
 
     /// Scans `content`, or says why it was skipped. Matches are sorted by position.
     ///
-    /// `path` is the file's name for the caller's reports; rules do not depend on it.
-    pub fn try_scan(&self, _path: &str, content: &[u8]) -> Result<Vec<SecretMatch>, ScanSkip> {
-        if let Some(skip) = skip_reason(content) {
-            return Err(skip);
+    /// `path` is the file's name for the caller's reports; rules do not depend on it, but a
+    /// binary file whose extension is in [`STRINGS_OF_BINARY_EXTENSIONS`] is scanned through its
+    /// printable strings (lines then count those strings).
+    pub fn try_scan(&self, path: &str, content: &[u8]) -> Result<Vec<SecretMatch>, ScanSkip> {
+        self.scan_classified(path, content, skip_reason(content))
+    }
+
+    /// [`Scanner::try_scan`] when the caller has already computed [`skip_reason`] of
+    /// `content` (from its first [`BINARY_SNIFF_LEN`] bytes and its size).
+    pub fn scan_classified(
+        &self,
+        path: &str,
+        content: &[u8],
+        skip: Option<ScanSkip>,
+    ) -> Result<Vec<SecretMatch>, ScanSkip> {
+        match skip {
+            Some(ScanSkip::Binary(_))
+                if STRINGS_OF_BINARY_EXTENSIONS
+                    .iter()
+                    .any(|ext| path.ends_with(ext)) =>
+            {
+                let strings = printable_strings(content);
+                return self.scan_text(&strings);
+            }
+            Some(skip) => return Err(skip),
+            None => {}
         }
+        self.scan_text(content)
+    }
+
+    fn scan_text(&self, content: &[u8]) -> Result<Vec<SecretMatch>, ScanSkip> {
         let triggered = self.triggered(content);
         if !triggered.iter().any(|&t| t) {
             return Ok(Vec::new());
         }
         let mut raws: Vec<Raw> = Vec::new();
-        'segments: for segment in Segments::new(content) {
+        'segments: for (segment, long) in Segments::new(content) {
             let text = &content[segment.clone()];
             for (rule_index, _) in triggered.iter().enumerate().filter(|(_, t)| **t) {
                 let rule = &RULES[rule_index];
+                // On very long lines only rules with a distinctive shape run: generic
+                // assignments there are minified code, not configuration.
+                if long && rule.generic {
+                    continue;
+                }
                 for caps in self.regexes[rule_index].captures_iter(text) {
                     let Some(whole) = caps.get(0) else { continue };
                     let secret = caps.name("secret").unwrap_or(whole);
@@ -332,12 +371,30 @@ fn accept(rule: &SecretRule, whole: &[u8], secret: &[u8], after: &[u8]) -> bool 
     if is_placeholder(whole) {
         return false;
     }
+    if rule.generic && names_an_identifier(whole) {
+        return false;
+    }
     if let Some(min) = rule.entropy_min
         && shannon_entropy(secret) < min
     {
         return false;
     }
     rule.check.is_none_or(|check| check(secret, after))
+}
+
+/// Whether the setting a generic match assigns is an id (`private_key_id`, `secretId`,
+/// `token-id`): ids name keys, they do not grant access.
+fn names_an_identifier(whole: &[u8]) -> bool {
+    let end = whole
+        .iter()
+        .position(|&b| matches!(b, b'=' | b':' | b'"' | b'\'' | b' ' | b'\t'))
+        .unwrap_or(whole.len());
+    let key = &whole[..end];
+    key.len() > 2
+        && (key.ends_with(b"Id") || key.ends_with(b"ID") || {
+            let lower = key.to_ascii_lowercase();
+            lower.ends_with(b"_id") || lower.ends_with(b"-id") || lower.ends_with(b".id")
+        })
 }
 
 /// Drops matches of generic rules that overlap a match of a specific rule.
@@ -392,53 +449,91 @@ fn locate(content: &[u8], raws: Vec<Raw>) -> Vec<SecretMatch> {
         .collect()
 }
 
-/// Maximal runs of whole lines no longer than [`MAX_LINE_LEN`].
+/// Maximal runs of whole lines no longer than [`MAX_LINE_LEN`] (`long == false`), and each
+/// longer line on its own (`long == true`: minified bundles, embedded blobs).
 struct Segments<'a> {
     content: &'a [u8],
     pos: usize,
+    /// A long line found while ending the previous segment, to yield next.
+    long: Option<Range<usize>>,
 }
 
 impl<'a> Segments<'a> {
     fn new(content: &'a [u8]) -> Self {
-        Segments { content, pos: 0 }
+        Segments {
+            content,
+            pos: 0,
+            long: None,
+        }
     }
 }
 
 impl Iterator for Segments<'_> {
-    type Item = Range<usize>;
+    type Item = (Range<usize>, bool);
 
-    fn next(&mut self) -> Option<Range<usize>> {
+    fn next(&mut self) -> Option<(Range<usize>, bool)> {
+        if let Some(long) = self.long.take() {
+            return Some((long, true));
+        }
         let content = self.content;
-        while self.pos < content.len() {
-            let start = self.pos;
-            let mut line_start = start;
-            loop {
-                if line_start >= content.len() {
-                    self.pos = content.len();
-                    return Some(start..content.len());
+        if self.pos >= content.len() {
+            return None;
+        }
+        // No line of a short file can be long.
+        if self.pos == 0 && content.len() <= MAX_LINE_LEN {
+            self.pos = content.len();
+            return Some((0..content.len(), false));
+        }
+        let start = self.pos;
+        let mut line_start = start;
+        loop {
+            if line_start >= content.len() {
+                self.pos = content.len();
+                return Some((start..content.len(), false));
+            }
+            let line_end = memchr::memchr(b'\n', &content[line_start..])
+                .map_or(content.len(), |i| line_start + i);
+            let next = (line_end + 1).min(content.len());
+            if line_end - line_start > MAX_LINE_LEN {
+                self.pos = next;
+                if line_start > start {
+                    self.long = Some(line_start..line_end);
+                    return Some((start..line_start, false));
                 }
-                let line_end = content[line_start..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(content.len(), |i| line_start + i);
-                let next = (line_end + 1).min(content.len());
-                if line_end - line_start > MAX_LINE_LEN {
-                    // The long line ends this segment and is skipped.
-                    self.pos = next;
-                    if line_start > start {
-                        return Some(start..line_start);
-                    }
-                    break;
-                }
-                line_start = next;
-                if line_end == content.len() {
-                    self.pos = content.len();
-                    return Some(start..content.len());
-                }
+                return Some((line_start..line_end, true));
+            }
+            line_start = next;
+            if line_end == content.len() {
+                self.pos = content.len();
+                return Some((start..content.len(), false));
             }
         }
-        None
     }
+}
+
+/// The printable runs of a binary file (at least [`MIN_PRINTABLE_RUN`] bytes of printable
+/// ASCII), one per line: the strings of compiled Python files, where source constants keep
+/// their text.
+pub fn printable_strings(content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() / 2);
+    let mut i = 0;
+    while i < content.len() {
+        let start = i;
+        while i < content.len() && is_printable(content[i]) {
+            i += 1;
+        }
+        if i - start >= MIN_PRINTABLE_RUN {
+            out.extend_from_slice(&content[start..i]);
+            out.push(b'\n');
+        }
+        // Skip the unprintable byte (or the end).
+        i += 1;
+    }
+    out
+}
+
+fn is_printable(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\t'
 }
 
 /// Decodes standard or URL-safe base64 (padding optional); `None` on other bytes.

@@ -687,6 +687,49 @@ fn url_password_ok(secret: &[u8], _after: &[u8]) -> bool {
 /// A value assigned to a password/secret/token setting that looks like a literal secret, not a
 /// variable, expression, path, type or identifier. `after` is what follows the value on its line
 /// (spaces, then at most one character).
+/// A part of a dotted identifier: `self`, `env`, `TOKEN`, `getPassword`, `db_host`, `v2`:
+/// all capitals, or words of at least two letters each (camelCase or snake_case, one capital
+/// at most at a word's start) with digits only at the end.
+fn is_identifier_word(part: &[u8]) -> bool {
+    let Some(&first) = part.first() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == b'_')
+        || !part.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return false;
+    }
+    let body_end = part
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let body = &part[..body_end];
+    if body.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    if body.iter().all(|&b| b.is_ascii_uppercase() || b == b'_') {
+        return true;
+    }
+    // Words start at the beginning, after `_`, or at a capital.
+    let mut word_len = 0usize;
+    for (i, &b) in body.iter().enumerate() {
+        if b == b'_' {
+            if word_len == 1 {
+                return false;
+            }
+            word_len = 0;
+        } else if b.is_ascii_uppercase() && i > 0 && body[i - 1] != b'_' {
+            if word_len == 1 {
+                return false;
+            }
+            word_len = 1;
+        } else {
+            word_len += 1;
+        }
+    }
+    word_len != 1 || body.len() == 1
+}
+
 fn generic_value_ok(secret: &[u8], after: &[u8]) -> bool {
     // what follows a literal is a quote, a separator, a comment or the end of the line; a call,
     // generic, index, path, assignment (`name: Type = …`) or member access is code
@@ -747,13 +790,16 @@ fn generic_value_ok(secret: &[u8], after: &[u8]) -> bool {
     {
         return false;
     }
-    // a.dotted.identifier (self.password, process.env.TOKEN, config.db.password)
-    if secret.contains(&b'.')
-        && secret.split(|&b| b == b'.').all(|part| {
-            part.first()
-                .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
-                && part.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
-        })
+    // a.dotted.identifier (self.password, process.env.TOKEN, config.db.password), but not a
+    // random value that happens to hold a dot (JkMkPYtyr1E2.MMPvim)
+    if secret.contains(&b'.') && secret.split(|&b| b == b'.').all(is_identifier_word) {
+        return false;
+    }
+    // kebab-case or snake_case words (bare-quoted-string, no-debconf-config): names
+    if secret.iter().any(|&b| b == b'-' || b == b'_')
+        && secret
+            .split(|&b| b == b'-' || b == b'_')
+            .all(|w| !w.is_empty() && w.iter().all(u8::is_ascii_lowercase))
     {
         return false;
     }

@@ -501,18 +501,27 @@ fn skips_binary_and_large_files() {
 }
 
 #[test]
-fn long_lines_are_not_searched() {
+fn long_lines_are_searched_by_specific_rules_only() {
     let mut rng = Lcg(5);
     let token = expand("gh@@p_{a36}", &mut rng);
-    let long = format!("{}{token}\n", "a ".repeat(MAX_LINE_LEN));
+    let long = format!(
+        "{}{token} password = 'Zq8#vLp2!rT6'\n",
+        "a ".repeat(MAX_LINE_LEN)
+    );
     let text = format!("{token}\n{long}x = {token}\n");
     let found = SCANNER.scan("bundle.js", text.as_bytes());
-    let lines: Vec<u32> = found.iter().map(|m| m.line).collect();
-    assert_eq!(lines, vec![1, 3]);
-    assert_eq!(found[1].column, 5);
+    let lines: Vec<(u32, &str)> = found.iter().map(|m| (m.line, m.rule.id)).collect();
+    // The token on the long line is found; the generic password there is not.
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines.iter().all(|(_, id)| *id != "generic-password"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[1].0, 2);
+    assert_eq!(found[2].column, 5);
     // a long last line without a newline
-    let text = format!("{token}\n{}", "b".repeat(MAX_LINE_LEN + 1));
-    assert_eq!(SCANNER.scan("x", text.as_bytes()).len(), 1);
+    let text = format!("{token}\n{}{token}", "b ".repeat(MAX_LINE_LEN));
+    assert_eq!(SCANNER.scan("x", text.as_bytes()).len(), 2);
     let text = "c".repeat(MAX_LINE_LEN + 1);
     assert!(SCANNER.scan("x", text.as_bytes()).is_empty());
 }
@@ -520,10 +529,51 @@ fn long_lines_are_not_searched() {
 #[test]
 fn segments_cover_short_lines_exactly() {
     let text = b"ab\ncd\n";
-    assert_eq!(Segments::new(text).collect::<Vec<_>>(), vec![0..6]);
+    assert_eq!(Segments::new(text).collect::<Vec<_>>(), vec![(0..6, false)]);
     let text = b"ab";
-    assert_eq!(Segments::new(text).collect::<Vec<_>>(), vec![0..2]);
+    assert_eq!(Segments::new(text).collect::<Vec<_>>(), vec![(0..2, false)]);
     assert!(Segments::new(b"").next().is_none());
+    let long = "x".repeat(MAX_LINE_LEN + 1);
+    let text = format!("ab\n{long}\ncd");
+    let end = 3 + long.len();
+    assert_eq!(
+        Segments::new(text.as_bytes()).collect::<Vec<_>>(),
+        vec![(0..3, false), (3..end, true), (end + 1..end + 3, false)]
+    );
+}
+
+#[test]
+fn compiled_python_is_scanned_through_its_strings() {
+    let mut rng = Lcg(9);
+    let token = expand("gh@@p_{a36}", &mut rng);
+    let mut pyc = vec![0x55, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0, 0xe3, 0, 0, 0];
+    pyc.extend_from_slice(b"\x01\x00\x00\x00");
+    pyc.extend_from_slice(token.as_bytes());
+    pyc.extend_from_slice(&[0, 0xda, 0x03]);
+    let found = SCANNER.scan("app/__pycache__/settings.cpython-311.pyc", &pyc);
+    assert_eq!(found.len(), 1, "{found:?}");
+    // Other binary files are still skipped.
+    assert!(SCANNER.scan("app/settings.so", &pyc).is_empty());
+    assert_eq!(
+        printable_strings(b"\0abc\0abcdefg\x01hijklmn"),
+        b"abcdefg\nhijklmn\n"
+    );
+}
+
+#[test]
+fn generic_identifiers_are_not_secrets() {
+    for text in [
+        "token_type = 'bare-quoted-string'\n",
+        "base-passwd: no-debconf-config\n",
+        "\"private_key_id\": \"3f1c9a7e5b2d4f6081a9c3e5b7d9f1a3c5e7b9d1\",\n",
+        "password = self.config.getPassword\n",
+        "API_TOKEN=process.env.API_TOKEN_V2\n",
+    ] {
+        let found = SCANNER.scan("x", text.as_bytes());
+        assert!(found.is_empty(), "{text}: {found:?}");
+    }
+    let found = SCANNER.scan("x", b"DB_PASSWORD=JkMkPYtyr1E2.MMPvim\n");
+    assert_eq!(found.len(), 1, "{found:?}");
 }
 
 #[test]

@@ -296,6 +296,10 @@ impl ImageSource for Counted<'_> {
                 let raw: Box<dyn Read + Send> = Box::new(self.bar.wrap_read(raw));
                 LayerStream::Tar(raw)
             }
+            LayerStream::SeekableTar(raw) => {
+                let raw: Box<dyn dockguard_image::SeekRead> = Box::new(self.bar.wrap_read(raw));
+                LayerStream::SeekableTar(raw)
+            }
             dir => dir,
         })
     }

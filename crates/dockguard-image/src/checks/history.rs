@@ -226,7 +226,45 @@ pub fn check(ctx: &ImageCtx) -> Vec<Finding> {
             out.push(finding);
         }
     }
+    secrets_in_other_entries(ctx, &file, &mut out);
     out
+}
+
+/// IM300 for history entries that hold a secret the Dockerfile rules do not see there (a
+/// `LABEL` value, a token under an innocent name): the file scanner's rules on `created_by`.
+fn secrets_in_other_entries(ctx: &ImageCtx, file: &str, out: &mut Vec<Finding>) {
+    let meta = &super::im300_secret_in_image_env::SecretInImageEnv::META;
+    if !ctx.settings.is_enabled(meta.code, meta.default_enabled) {
+        return;
+    }
+    for (index, entry) in ctx.config.history.iter().enumerate() {
+        let Some(created_by) = entry.created_by.as_deref() else {
+            continue;
+        };
+        let prefix = format!("{file}[{index}]");
+        if out
+            .iter()
+            .any(|f| f.code.starts_with("DF3") && f.location.file == prefix)
+        {
+            continue;
+        }
+        let found = ctx
+            .facts
+            .secrets
+            .scanner()
+            .scan("history", created_by.as_bytes());
+        if let Some(m) = found.first() {
+            let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            out.push(ctx.finding(
+                meta,
+                format!(
+                    "history[{index}] holds {} (`{}`): every pull of the image ships it",
+                    m.rule.title, m.masked
+                ),
+                location(prefix, line, 1),
+            ));
+        }
+    }
 }
 
 /// `created_by` with the values of a RUN's build arguments (`|2 K=v K2=v2 …`) masked: they are
@@ -283,6 +321,28 @@ mod tests {
                 ..History::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn secrets_the_dockerfile_rules_do_not_see() {
+        let hook = format!(
+            "https://hooks.slack.com/services/T{}/B{}/{}",
+            "0A1B2C3D4", "5E6F7G8H9", "q7Vx2LmN9pRt4WzYb6Kc8Hd1"
+        );
+        let label = format!("/bin/sh -c #(nop)  LABEL com.acme.alerts={hook}");
+        let mut img = image("{}", vec![layer(&[])]);
+        img.config_mut().history = entries(&[&label, "/bin/sh -c #(nop)  LABEL a=b"]);
+        let findings = analyze(&img, "img", &Config::default(), &Limits::default())
+            .unwrap()
+            .findings;
+        let im300: Vec<&Finding> = findings.iter().filter(|f| f.code == "IM300").collect();
+        assert_eq!(im300.len(), 1, "{findings:#?}");
+        assert_eq!(im300[0].location.file, "img#history[0]");
+        assert!(
+            !im300[0].message.contains("q7Vx2LmN9"),
+            "{}",
+            im300[0].message
+        );
     }
 
     /// The findings of the history check on an image with these `created_by` entries.

@@ -42,9 +42,22 @@ impl Rule for SecretInImageEnv {
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
         let c = &ctx.config.config;
+        // Names and value shapes of the Dockerfile rules first, then the file scanner's rules
+        // on `name=value` (webhook URLs, tokens under any name).
+        let describe = |name: &str, value: &str| {
+            describe_secret(name, value).or_else(|| {
+                let text = format!("{name}={value}\n");
+                ctx.facts
+                    .secrets
+                    .scanner()
+                    .scan("config", text.as_bytes())
+                    .first()
+                    .map(|m| format!("holds {} (`{}`)", m.rule.title, m.masked))
+            })
+        };
         for env in &c.env {
             let (name, value) = env.split_once('=').unwrap_or((env.as_str(), ""));
-            if let Some(what) = describe_secret(name, value) {
+            if let Some(what) = describe(name, value) {
                 out.push(ctx.finding(
                     &Self::META,
                     format!("environment variable `{name}` of the image config {what}"),
@@ -53,7 +66,7 @@ impl Rule for SecretInImageEnv {
             }
         }
         for (name, value) in &c.labels {
-            if let Some(what) = describe_secret(name, value) {
+            if let Some(what) = describe(name, value) {
                 out.push(ctx.finding(
                     &Self::META,
                     format!("label `{name}` of the image config {what}"),
@@ -83,5 +96,15 @@ mod tests {
         assert!(!f[0].message.contains("bPxRfiCY"), "value must be masked");
         assert!(f[1].message.contains("deploy.token"), "{}", f[1].message);
         assert!(run_config(&SecretInImageEnv, r#"{"Env":["HOME=/root"]}"#).is_empty());
+        // A webhook URL under a name that says nothing.
+        let hook = format!(
+            "https://hooks.slack.com/services/T{}/B{}/{}",
+            "0A1B2C3D4", "5E6F7G8H9", "q7Vx2LmN9pRt4WzYb6Kc8Hd1"
+        );
+        let cfg = format!(r#"{{"Labels":{{"com.acme.alerts":"{hook}"}}}}"#);
+        let f = run_config(&SecretInImageEnv, &cfg);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("com.acme.alerts"), "{}", f[0].message);
+        assert!(!f[0].message.contains("q7Vx2LmN9"), "{}", f[0].message);
     }
 }
