@@ -754,13 +754,20 @@ impl State<'_> {
                 outcome
             }
             many => {
+                // Each analyzer reads from the start; the content is pulled only as far as the
+                // analyzer that reads furthest (an ELF header reader stops after a few KiB).
                 self.buffer.clear();
-                content
-                    .take(cap)
-                    .read_to_end(&mut self.buffer)
-                    .map_err(io_err)?;
+                let mut source = LatchErr::new(content.take(cap));
                 for i in many {
-                    analyzers[*i].analyze(path, entry, layer, &mut self.buffer.as_slice())?;
+                    let mut replay = Replay {
+                        source: &mut source,
+                        buffer: &mut self.buffer,
+                        pos: 0,
+                    };
+                    analyzers[*i].analyze(path, entry, layer, &mut replay)?;
+                }
+                if let Some(e) = source.error.take() {
+                    return Err(io_err(e));
                 }
                 Ok(())
             }
@@ -1021,6 +1028,30 @@ impl<R: Read + io::Seek> io::Seek for SkipBuf<R> {
         self.filled = 0;
         self.inner_pos = self.inner.seek(target)?;
         Ok(self.inner_pos)
+    }
+}
+
+/// One pass over a stream shared by several readers in turn: each reads from the start, bytes
+/// already pulled are served from `buffer`, the rest are pulled (and kept) as needed.
+struct Replay<'a, R> {
+    source: &'a mut R,
+    buffer: &'a mut Vec<u8>,
+    pos: usize,
+}
+
+impl<R: Read> Read for Replay<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.buffer.len() {
+            let start = self.buffer.len();
+            self.buffer.resize(start + out.len().max(8 * 1024), 0);
+            let n = self.source.read(&mut self.buffer[start..]);
+            self.buffer.truncate(start + *n.as_ref().unwrap_or(&0));
+            n?;
+        }
+        let n = (self.buffer.len() - self.pos).min(out.len());
+        out[..n].copy_from_slice(&self.buffer[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
