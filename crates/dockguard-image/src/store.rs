@@ -185,16 +185,7 @@ impl Store for TarStore {
     }
 
     fn open(&self, name: &str) -> Result<Box<dyn Read + Send>> {
-        let member = self.members.get(name).ok_or_else(|| Error::Missing {
-            container: self.label.clone(),
-            file: name.to_string(),
-        })?;
-        let io_err = |source| Error::Io {
-            path: format!("{}: {name}", self.label),
-            source,
-        };
-        let mut file = File::open(&self.path).map_err(io_err)?;
-        file.seek(SeekFrom::Start(member.offset)).map_err(io_err)?;
+        let (file, member) = self.open_member(name)?;
         Ok(Box::new(Exact {
             inner: file.take(member.size),
             left: member.size,
@@ -202,7 +193,20 @@ impl Store for TarStore {
     }
 
     fn open_seekable(&self, name: &str) -> Result<Option<Box<dyn SeekRead>>> {
-        let member = self.members.get(name).ok_or_else(|| Error::Missing {
+        let (file, member) = self.open_member(name)?;
+        Ok(Some(Box::new(Window {
+            file,
+            start: member.offset,
+            len: member.size,
+            pos: 0,
+        })))
+    }
+}
+
+impl TarStore {
+    /// The archive file positioned at the start of member `name`.
+    fn open_member(&self, name: &str) -> Result<(File, Member)> {
+        let member = *self.members.get(name).ok_or_else(|| Error::Missing {
             container: self.label.clone(),
             file: name.to_string(),
         })?;
@@ -212,12 +216,7 @@ impl Store for TarStore {
         };
         let mut file = File::open(&self.path).map_err(io_err)?;
         file.seek(SeekFrom::Start(member.offset)).map_err(io_err)?;
-        Ok(Some(Box::new(Window {
-            file,
-            start: member.offset,
-            len: member.size,
-            pos: 0,
-        })))
+        Ok((file, member))
     }
 }
 
