@@ -13,6 +13,7 @@
 pub mod analyzer;
 pub mod catalogers;
 pub mod model;
+pub mod sbom;
 
 pub use analyzer::{PackageAnalyzer, inventory_of};
 pub use model::{Distro, Ecosystem, Inventory, Location, Package, Warning};
