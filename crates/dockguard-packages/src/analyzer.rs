@@ -128,6 +128,9 @@ impl Analyzer for PackageAnalyzer {
             inventory.packages.extend(parsed.packages);
             warnings.extend(parsed.warnings);
         }
+        // dpkg file lists: the file-list-only packages of `var/lib/dpkg/info/*.list` give their
+        // files to the status packages of the same name and arch, then go.
+        crate::catalogers::dpkg_files::merge_file_lists(&mut inventory.packages);
         drop_os_owned(&mut inventory);
         inventory.packages.sort_by(|a, b| {
             (a.ecosystem, &a.name, &a.version, &a.locations).cmp(&(
@@ -176,14 +179,19 @@ pub fn inventory_of(
     let mut analyzer = PackageAnalyzer::default();
     dockguard_image::walk(source, &mut [&mut analyzer], limits)?;
     let mut inventory = analyzer.inventory;
-    let layers = &source.manifest().layers;
+    fill_layer_digests(&mut inventory, source.manifest());
+    Ok(inventory)
+}
+
+/// Sets each location's layer digest (the diff id, else the stored blob's digest) from the
+/// image's manifest.
+pub fn fill_layer_digests(inventory: &mut Inventory, manifest: &dockguard_image::ImageManifest) {
     for p in &mut inventory.packages {
         for l in &mut p.locations {
             l.layer_digest = l
                 .layer
-                .and_then(|i| layers.get(i))
+                .and_then(|i| manifest.layers.get(i))
                 .and_then(|info| info.diff_id.clone().or_else(|| info.digest.clone()));
         }
     }
-    Ok(inventory)
 }

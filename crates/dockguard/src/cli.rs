@@ -34,6 +34,9 @@ pub enum Command {
     /// Analyse a container image: a `docker save` tar, an OCI layout (directory or tar) or a
     /// root-filesystem directory.
     Image(ImageArgs),
+    /// Package inventory (SBOM) of an image, a root filesystem or a project directory, as
+    /// CycloneDX, SPDX, a table or JSON.
+    Sbom(SbomArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -78,6 +81,36 @@ pub struct ImageArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+#[command(
+    long_about = "Package inventory (step 6): the OS packages (dpkg, apk, rpm databases) and \
+language packages (lockfiles and installed metadata) of an image, a root filesystem or a \
+project directory, each with the file (and image layer) it was found in. Language packages in \
+files an OS package installed are the OS package's and are not listed twice.\n\nTARGET is read \
+as by `dockguard image` (a path, an image of the engine or of a registry).\n\nFormats: table \
+(default), json (dockguard's inventory), cyclonedx (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON).\n\n\
+Exit codes: 0 inventory written (files that could not be read completely are warned about on \
+standard error), 2 unreadable targets or usage errors."
+)]
+pub struct SbomArgs {
+    #[command(flatten)]
+    pub image: ImageTargetArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: SbomFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SbomFormat {
+    Table,
+    Json,
+    Cyclonedx,
+    Spdx,
 }
 
 /// Where `dockguard image` and `dockguard scan --image` read an image from.

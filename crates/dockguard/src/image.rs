@@ -10,8 +10,12 @@ use crate::lint::write_report;
 use crate::settings;
 use anyhow::{Result, anyhow};
 use dockguard_core::Config;
+use dockguard_image::analyzers::Facts;
 use dockguard_image::checks::Analysis;
-use dockguard_image::{ImageSource, LayerStream, OpenOptions, Platform};
+use dockguard_image::{
+    Analyzer, ImageConfig, ImageManifest, ImageSource, LayerStream, OpenOptions, Platform,
+    WalkResult,
+};
 use dockguard_report::Report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
@@ -79,6 +83,33 @@ fn print_inventory(analysis: &Analysis, output: &crate::cli::OutputArgs) -> Resu
 
 /// Reads and analyses the image `args` names. Errors are one line naming the target.
 pub(crate) fn analyze(args: &ImageTargetArgs, config: &Config) -> Result<Analysis> {
+    let mut facts = Facts::default();
+    let walked = walk_target(args, &mut facts.all_mut())?;
+    Ok(dockguard_image::checks::conclude(
+        walked.manifest,
+        walked.config,
+        walked.result,
+        facts,
+        &walked.name,
+        config,
+    ))
+}
+
+/// An image read and walked, from whichever source.
+pub(crate) struct Walked {
+    /// The name to report it under: a tag it has, else the target as written.
+    pub name: String,
+    pub manifest: ImageManifest,
+    pub config: ImageConfig,
+    pub result: WalkResult,
+}
+
+/// Opens the image `args` names (file, engine or registry, as `--from` says) and walks it once
+/// with `analyzers`. Errors are one line naming the target.
+pub(crate) fn walk_target(
+    args: &ImageTargetArgs,
+    analyzers: &mut [&mut dyn Analyzer],
+) -> Result<Walked> {
     let mut options = OpenOptions::default();
     if let Some(p) = &args.platform {
         options.platform = Platform::parse(p).ok_or_else(|| {
@@ -87,26 +118,26 @@ pub(crate) fn analyze(args: &ImageTargetArgs, config: &Config) -> Result<Analysi
     }
     let target = &args.target;
     let bar = progress_bar(args.no_progress);
-    let analysis = match args.from {
+    let walked = match args.from {
         ImageFrom::Auto if Path::new(target).exists() => {
-            analyze_file(target, config, &options, &bar)
+            walk_file(target, analyzers, &options, &bar)
         }
-        ImageFrom::File => analyze_file(target, config, &options, &bar),
-        ImageFrom::Engine => analyze_engine(args, config, &options, &bar).map_err(|e| e.into()),
-        ImageFrom::Registry => analyze_registry(args, config, &options, &bar),
-        ImageFrom::Auto => match analyze_engine(args, config, &options, &bar) {
-            Ok(analysis) => Ok(analysis),
-            Err(EngineError::Unavailable(why)) => analyze_registry(args, config, &options, &bar)
+        ImageFrom::File => walk_file(target, analyzers, &options, &bar),
+        ImageFrom::Engine => walk_engine(args, analyzers, &options, &bar).map_err(|e| e.into()),
+        ImageFrom::Registry => walk_registry(args, analyzers, &options, &bar),
+        ImageFrom::Auto => match walk_engine(args, analyzers, &options, &bar) {
+            Ok(walked) => Ok(walked),
+            Err(EngineError::Unavailable(why)) => walk_registry(args, analyzers, &options, &bar)
                 .map_err(|e| anyhow!("{e} (and not from the Docker engine: {why})")),
             Err(EngineError::Failed(e)) => Err(e),
         },
     };
     bar.finish_and_clear();
-    analysis
+    walked
 }
 
-/// Why an engine image could not be analysed: the engine does not have it (or does not
-/// answer), so another source may; or it failed while reading.
+/// Why an engine image could not be read: the engine does not have it (or does not answer),
+/// so another source may; or it failed while reading.
 enum EngineError {
     Unavailable(String),
     Failed(anyhow::Error),
@@ -121,12 +152,33 @@ impl From<EngineError> for anyhow::Error {
     }
 }
 
-fn analyze_registry(
-    args: &ImageTargetArgs,
-    config: &Config,
+/// Walks a source with random access, its layers counted on the progress bar.
+fn walk_source(
+    source: &dyn ImageSource,
+    name: String,
+    analyzers: &mut [&mut dyn Analyzer],
     options: &OpenOptions,
     bar: &ProgressBar,
-) -> Result<Analysis> {
+) -> dockguard_image::Result<Walked> {
+    let counted = Counted {
+        inner: source,
+        bar: bar.clone(),
+    };
+    let result = dockguard_image::walk(&counted, analyzers, &options.limits)?;
+    Ok(Walked {
+        name,
+        manifest: source.manifest().clone(),
+        config: source.config().clone(),
+        result,
+    })
+}
+
+fn walk_registry(
+    args: &ImageTargetArgs,
+    analyzers: &mut [&mut dyn Analyzer],
+    options: &OpenOptions,
+    bar: &ProgressBar,
+) -> Result<Walked> {
     let target = &args.target;
     let mut registry = dockguard_registry::RegistryOptions::from_env();
     registry.plain_http = args.plain_http;
@@ -140,24 +192,19 @@ fn analyze_registry(
     }
     let source = dockguard_registry::open(target, &registry, options)
         .map_err(|e| anyhow!("cannot read image {target} from its registry: {e}"))?;
-    let total = source.manifest().layers.iter().map(|l| l.size).sum();
-    if let Some(total) = total {
+    if let Some(total) = source.manifest().layers.iter().map(|l| l.size).sum() {
         bar.set_length(total);
     }
-    let counted = Counted {
-        inner: &source,
-        bar: bar.clone(),
-    };
-    dockguard_image::checks::analyze(&counted, target, config, &options.limits)
+    walk_source(&source, target.clone(), analyzers, options, bar)
         .map_err(|e| anyhow!("cannot read image {target} from its registry: {e}"))
 }
 
-fn analyze_file(
+fn walk_file(
     target: &str,
-    config: &Config,
+    analyzers: &mut [&mut dyn Analyzer],
     options: &OpenOptions,
     bar: &ProgressBar,
-) -> Result<Analysis> {
+) -> Result<Walked> {
     // The library's errors already name the file and their cause: one line, no chain.
     let source = dockguard_image::open(Path::new(target), options)
         .map_err(|e| anyhow!("cannot read image {target}: {e}"))?;
@@ -177,20 +224,16 @@ fn analyze_file(
     if let Some(total) = total {
         bar.set_length(total);
     }
-    let counted = Counted {
-        inner: source.as_ref(),
-        bar: bar.clone(),
-    };
-    dockguard_image::checks::analyze(&counted, &name, config, &options.limits)
+    walk_source(source.as_ref(), name, analyzers, options, bar)
         .map_err(|e| anyhow!("cannot read image {target}: {e}"))
 }
 
-fn analyze_engine(
+fn walk_engine(
     args: &ImageTargetArgs,
-    config: &Config,
+    analyzers: &mut [&mut dyn Analyzer],
     options: &OpenOptions,
     bar: &ProgressBar,
-) -> Result<Analysis, EngineError> {
+) -> Result<Walked, EngineError> {
     let target = &args.target;
     let engine = dockguard_engine::Engine::connect(args.host.as_deref())
         .map_err(|e| {
@@ -235,23 +278,27 @@ fn analyze_engine(
         ))
     })?;
     let label = format!("docker-engine:{target}");
-    dockguard_image::checks::analyze_stream(
+    let streamed = dockguard_image::stream::read_archive_stream(
         bar.wrap_read(export),
         &label,
-        &name,
-        config,
+        analyzers,
         options,
-        |manifest| {
-            if manifest.names.is_empty() {
-                manifest.names = repo_tags;
-            }
-            manifest.repo_digests = repo_digests;
-        },
     )
     .map_err(|e| {
         EngineError::Failed(anyhow!(
             "cannot read image {target} from the Docker engine: {e}"
         ))
+    })?;
+    let mut manifest = streamed.manifest;
+    if manifest.names.is_empty() {
+        manifest.names = repo_tags;
+    }
+    manifest.repo_digests = repo_digests;
+    Ok(Walked {
+        name,
+        manifest,
+        config: streamed.config,
+        result: streamed.result,
     })
 }
 

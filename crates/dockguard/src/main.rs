@@ -8,6 +8,7 @@ mod image;
 mod info;
 mod lint;
 mod registry;
+mod sbom;
 mod settings;
 
 use clap::Parser;
@@ -34,6 +35,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Containers(args) => containers::run(&args),
         cli::Command::Bench(args) => bench::run(&args),
         cli::Command::Image(args) => image::run(&args),
+        cli::Command::Sbom(args) => sbom::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {

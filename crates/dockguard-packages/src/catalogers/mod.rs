@@ -3,12 +3,36 @@
 
 pub mod os_release;
 // region: dpkg and apk (modules)
+pub mod apk;
+pub mod dpkg_files;
+pub mod dpkg_status;
+pub mod dpkg_status_d;
 // endregion
 // region: rpm (modules)
+pub mod rpm_bdb;
+pub mod rpm_header;
+pub mod rpm_ndb;
+pub mod rpm_sqlite;
 // endregion
 // region: rust, go and javascript (modules)
+pub mod cargo_lock;
+pub mod go_mod;
+pub mod node_package;
+pub mod npm_lock;
+pub mod pnpm_lock;
+pub mod yarn_lock;
 // endregion
 // region: python, ruby, php and dotnet (modules)
+pub mod composer_lock;
+pub mod dotnet_deps_json;
+pub mod dotnet_packages_lock;
+pub mod python_metadata;
+pub mod python_pipfile_lock;
+pub mod python_poetry_lock;
+pub mod python_requirements;
+pub mod python_uv_lock;
+pub mod ruby_gemfile_lock;
+pub mod ruby_gemspec;
 // endregion
 
 use crate::model::{Distro, Package, Warning};
@@ -56,12 +80,35 @@ pub const DEFAULT_MAX_SIZE: u64 = 64 << 20;
 pub static CATALOGERS: &[&dyn Cataloger] = &[
     &os_release::OsRelease,
     // region: dpkg and apk (catalogers)
+    &dpkg_status::DpkgStatus,
+    &dpkg_status_d::DpkgStatusD,
+    &dpkg_files::DpkgFiles,
+    &apk::Apk,
     // endregion
     // region: rpm (catalogers)
+    &rpm_sqlite::RpmSqlite,
+    &rpm_bdb::RpmBdb,
+    &rpm_ndb::RpmNdb,
     // endregion
     // region: rust, go and javascript (catalogers)
+    &cargo_lock::CargoLock,
+    &go_mod::GoMod,
+    &npm_lock::NpmLock,
+    &yarn_lock::YarnLock,
+    &pnpm_lock::PnpmLock,
+    &node_package::NodePackage,
     // endregion
     // region: python, ruby, php and dotnet (catalogers)
+    &python_requirements::PythonRequirements,
+    &python_poetry_lock::PoetryLock,
+    &python_pipfile_lock::PipfileLock,
+    &python_uv_lock::UvLock,
+    &python_metadata::PythonMetadata,
+    &ruby_gemfile_lock::GemfileLock,
+    &ruby_gemspec::Gemspec,
+    &composer_lock::ComposerLock,
+    &dotnet_deps_json::DotnetDepsJson,
+    &dotnet_packages_lock::DotnetPackagesLock,
     // endregion
 ];
 
