@@ -26,13 +26,9 @@ impl Cataloger for ComposerLock {
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let root: Value = match serde_json::from_slice(content) {
-            Ok(v) => v,
-            Err(e) => {
-                let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-                parsed.warn(path, line, format!("invalid JSON: {e}"));
-                return parsed;
-            }
+        let Some(root) = super::common::json_document(&mut parsed, path, content, "composer.lock")
+        else {
+            return parsed;
         };
         let sections: Vec<(&str, &Vec<Value>)> = ["packages", "packages-dev"]
             .into_iter()

@@ -26,13 +26,10 @@ impl Cataloger for DotnetPackagesLock {
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let root: Value = match serde_json::from_slice(content) {
-            Ok(v) => v,
-            Err(e) => {
-                let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-                parsed.warn(path, line, format!("invalid JSON: {e}"));
-                return parsed;
-            }
+        let Some(root) =
+            super::common::json_document(&mut parsed, path, content, "packages.lock.json")
+        else {
+            return parsed;
         };
         let Some(frameworks) = root.get("dependencies").and_then(Value::as_object) else {
             parsed.warn(path, None, "no dependencies object");

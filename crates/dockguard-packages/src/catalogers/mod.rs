@@ -1,6 +1,7 @@
 //! One cataloger per file type: a cheap path test ([`Cataloger::wants`]) and a parser of the
 //! file's bytes. Listed once in [`CATALOGERS`].
 
+pub mod common;
 pub mod os_release;
 // region: dpkg and apk (modules)
 pub mod apk;

@@ -47,13 +47,9 @@ impl Cataloger for NodePackage {
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let root: Value = match serde_json::from_slice(content) {
-            Ok(v) => v,
-            Err(e) => {
-                let line = u32::try_from(e.line()).ok().filter(|&l| l > 0);
-                parsed.warn(path, line, format!("not a valid package.json: {e}"));
-                return parsed;
-            }
+        let Some(root) = super::common::json_document(&mut parsed, path, content, "package.json")
+        else {
+            return parsed;
         };
         let name = root.get("name").and_then(Value::as_str).map(str::trim);
         let version = root.get("version").and_then(Value::as_str).map(str::trim);

@@ -30,19 +30,14 @@ impl Cataloger for NpmLock {
 
     fn wants(&self, path: &str) -> bool {
         matches!(file_name(path), "package-lock.json" | "npm-shrinkwrap.json")
-            && !path.starts_with("node_modules/")
-            && !path.contains("/node_modules/")
+            && super::common::outside_node_modules(path)
     }
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let root: Value = match serde_json::from_slice(content) {
-            Ok(v) => v,
-            Err(e) => {
-                let line = u32::try_from(e.line()).ok().filter(|&l| l > 0);
-                parsed.warn(path, line, format!("not a valid npm lockfile: {e}"));
-                return parsed;
-            }
+        let Some(root) = super::common::json_document(&mut parsed, path, content, "npm lockfile")
+        else {
+            return parsed;
         };
         let Some(root) = root.as_object() else {
             parsed.warn(path, None, "npm lockfile is not a JSON object");

@@ -25,9 +25,7 @@ impl Cataloger for PnpmLock {
     }
 
     fn wants(&self, path: &str) -> bool {
-        file_name(path) == "pnpm-lock.yaml"
-            && !path.starts_with("node_modules/")
-            && !path.contains("/node_modules/")
+        file_name(path) == "pnpm-lock.yaml" && super::common::outside_node_modules(path)
     }
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {

@@ -26,9 +26,7 @@ impl Cataloger for YarnLock {
     }
 
     fn wants(&self, path: &str) -> bool {
-        file_name(path) == "yarn.lock"
-            && !path.starts_with("node_modules/")
-            && !path.contains("/node_modules/")
+        file_name(path) == "yarn.lock" && super::common::outside_node_modules(path)
     }
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
