@@ -37,7 +37,10 @@ impl Default for Limits {
             max_layer_bytes: 64 << 30,
             max_path_len: 4096,
             max_path_depth: 256,
-            max_file_read: dockguard_secrets::MAX_FILE_SIZE as u64,
+            // Binaries are read whole for their build info (Go, cargo-auditable); analyzers
+            // that need less stop early, and a file several want is pulled only as far as
+            // the furthest reader.
+            max_file_read: 256 << 20,
             max_json_bytes: 16 << 20,
         }
     }

@@ -29,7 +29,10 @@ pub struct PackageAnalyzer {
 
 impl Analyzer for PackageAnalyzer {
     fn required(&self, path: &str, entry: &Entry) -> bool {
-        entry.kind == EntryKind::File && CATALOGERS.iter().any(|c| c.wants(path))
+        entry.kind == EntryKind::File
+            && (CATALOGERS.iter().any(|c| c.wants(path))
+                // Binaries live anywhere: executables go to the catalogers that read them.
+                || (is_executable(entry) && CATALOGERS.iter().any(|c| c.wants_executable())))
     }
 
     fn analyze(
@@ -39,7 +42,12 @@ impl Analyzer for PackageAnalyzer {
         layer: usize,
         content: &mut dyn Read,
     ) -> dockguard_image::Result<()> {
-        let wanting: Vec<_> = CATALOGERS.iter().filter(|c| c.wants(path)).collect();
+        // Path-wanting catalogers, and for executables also those that read any executable.
+        let executable = is_executable(entry);
+        let wanting: Vec<_> = CATALOGERS
+            .iter()
+            .filter(|c| c.wants(path) || (executable && c.wants_executable()))
+            .collect();
         let cap = wanting.iter().map(|c| c.max_size()).max().unwrap_or(0);
         let mut data = Vec::new();
         content
@@ -50,7 +58,10 @@ impl Analyzer for PackageAnalyzer {
                 source,
             })?;
         let mut parsed = Parsed::default();
-        if entry.size > data.len() as u64 {
+        // An executable taken only for the binary catalogers is worth a warning only when it
+        // is ELF (a long script or other binary holds nothing they read).
+        let by_path = CATALOGERS.iter().any(|c| c.wants(path));
+        if entry.size > data.len() as u64 && (by_path || data.starts_with(b"\x7fELF")) {
             parsed.warn(
                 path,
                 None,
@@ -144,6 +155,11 @@ impl Analyzer for PackageAnalyzer {
         self.inventory = inventory;
         Ok(())
     }
+}
+
+/// A regular file with an execute bit, offered to [`crate::catalogers::Cataloger::wants_executable`].
+fn is_executable(entry: &Entry) -> bool {
+    entry.kind == EntryKind::File && entry.mode & 0o111 != 0
 }
 
 /// Language packages found in files an OS package installed are the OS package's (syft and

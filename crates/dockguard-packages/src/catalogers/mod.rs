@@ -35,6 +35,10 @@ pub mod python_uv_lock;
 pub mod ruby_gemfile_lock;
 pub mod ruby_gemspec;
 // endregion
+// region: binaries (modules)
+pub mod go_binary;
+pub mod rust_audit;
+// endregion
 
 use crate::model::{Distro, Package, Warning};
 
@@ -65,6 +69,13 @@ pub trait Cataloger: Sync {
     fn name(&self) -> &'static str;
     /// Whether the file at `path` (normalised, no leading `/`) is one this cataloger reads.
     fn wants(&self, path: &str) -> bool;
+    /// Whether this cataloger reads executable regular files (any execute bit) wherever they
+    /// are, in addition to the paths of [`Cataloger::wants`]: binaries (Go build info, Rust
+    /// `cargo auditable` data) can live at any path. Such a cataloger checks the file's format
+    /// itself (ELF magic) and returns nothing for other files (scripts, other binaries).
+    fn wants_executable(&self) -> bool {
+        false
+    }
     /// Bytes of the file read at most; longer files are cut there (and warned about).
     fn max_size(&self) -> u64 {
         DEFAULT_MAX_SIZE
@@ -110,6 +121,10 @@ pub static CATALOGERS: &[&dyn Cataloger] = &[
     &composer_lock::ComposerLock,
     &dotnet_deps_json::DotnetDepsJson,
     &dotnet_packages_lock::DotnetPackagesLock,
+    // endregion
+    // region: binaries (catalogers)
+    &go_binary::GoBinary,
+    &rust_audit::RustAudit,
     // endregion
 ];
 
