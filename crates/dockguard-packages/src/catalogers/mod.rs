@@ -39,6 +39,9 @@ pub mod ruby_gemspec;
 pub mod go_binary;
 pub mod rust_audit;
 // endregion
+// region: java (modules)
+pub mod java_archive;
+// endregion
 
 use crate::model::{Distro, Package, Warning};
 
@@ -125,6 +128,9 @@ pub static CATALOGERS: &[&dyn Cataloger] = &[
     // region: binaries (catalogers)
     &go_binary::GoBinary,
     &rust_audit::RustAudit,
+    // endregion
+    // region: java (catalogers)
+    &java_archive::JavaArchive,
     // endregion
 ];
 
