@@ -41,6 +41,7 @@ const PATHS: &[&str] = &[
     "app/composer.lock",
     "app/x.deps.json",
     "app/packages.lock.json",
+    "srv/app.war",
 ];
 
 /// The path given to catalogers that read executables (`wants_executable`: Go and Rust binaries).
