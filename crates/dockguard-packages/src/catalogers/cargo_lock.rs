@@ -23,15 +23,9 @@ impl Cataloger for CargoLock {
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let text = String::from_utf8_lossy(content);
-        let table: toml::Table = match toml::from_str(&text) {
-            Ok(t) => t,
-            Err(e) => {
-                let line = e.span().map(|s| line_of(&text, s.start));
-                let message = e.message().to_string();
-                parsed.warn(path, line, format!("not a valid Cargo.lock: {message}"));
-                return parsed;
-            }
+        let Some(table) = super::common::toml_document(&mut parsed, path, content, "Cargo.lock")
+        else {
+            return parsed;
         };
         let Some(entries) = table.get("package") else {
             if !table.is_empty() {
@@ -68,16 +62,6 @@ impl Cataloger for CargoLock {
         }
         parsed
     }
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> u32 {
-    let end = offset.min(text.len());
-    let newlines = text
-        .as_bytes()
-        .get(..end)
-        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ impl Cataloger for PoetryLock {
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let Some(table) = parse_toml(path, content, &mut parsed) else {
+        let Some(table) = super::common::toml_document(&mut parsed, path, content, "poetry.lock")
+        else {
             return parsed;
         };
         let Some(entries) = table.get("package").and_then(toml::Value::as_array) else {
@@ -45,26 +46,6 @@ impl Cataloger for PoetryLock {
             parsed.packages.push(package);
         }
         parsed
-    }
-}
-
-/// The document as a TOML table, or a warning naming the line of the syntax error.
-pub(super) fn parse_toml(path: &str, content: &[u8], parsed: &mut Parsed) -> Option<toml::Table> {
-    let Ok(text) = std::str::from_utf8(content) else {
-        parsed.warn(path, None, "not UTF-8 text");
-        return None;
-    };
-    match toml::from_str::<toml::Table>(text) {
-        Ok(table) => Some(table),
-        Err(e) => {
-            let line = e.span().map(|span| {
-                let before = text.get(..span.start).unwrap_or("");
-                u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
-            });
-            let message = e.message().to_string();
-            parsed.warn(path, line, format!("invalid TOML: {message}"));
-            None
-        }
     }
 }
 

@@ -7,7 +7,6 @@
 
 use std::collections::HashSet;
 
-use super::python_poetry_lock::parse_toml;
 use super::{Cataloger, Parsed, file_name};
 use crate::model::{Ecosystem, Package};
 
@@ -24,7 +23,8 @@ impl Cataloger for UvLock {
 
     fn parse(&self, path: &str, content: &[u8]) -> Parsed {
         let mut parsed = Parsed::default();
-        let Some(table) = parse_toml(path, content, &mut parsed) else {
+        let Some(table) = super::common::toml_document(&mut parsed, path, content, "uv.lock")
+        else {
             return parsed;
         };
         let Some(entries) = table.get("package").and_then(toml::Value::as_array) else {
