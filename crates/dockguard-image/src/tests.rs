@@ -3,6 +3,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::checks::testing::Mem;
 use crate::stream::{StreamedImage, read_archive_stream};
 use crate::*;
 
@@ -373,54 +374,6 @@ fn bad_json_names_the_file() {
     );
     let err = open(&path, &OpenOptions::default()).err().unwrap();
     assert!(err.to_string().contains("manifest.json"), "{err}");
-}
-
-/// An in-memory source for walker tests.
-struct Mem {
-    manifest: ImageManifest,
-    config: ImageConfig,
-    layers: Vec<Vec<u8>>,
-}
-
-impl Mem {
-    fn new(layers: Vec<Vec<u8>>) -> Mem {
-        Mem {
-            manifest: ImageManifest {
-                format: SourceFormat::DockerArchive,
-                names: vec![],
-                repo_digests: vec![],
-                annotations: Default::default(),
-                manifest_digest: None,
-                config_digest: None,
-                platform: None,
-                layers: (0..layers.len())
-                    .map(|i| LayerInfo {
-                        name: format!("mem{i}"),
-                        ..LayerInfo::default()
-                    })
-                    .collect(),
-            },
-            config: ImageConfig::default(),
-            layers,
-        }
-    }
-}
-
-impl ImageSource for Mem {
-    fn describe(&self) -> &str {
-        "memory"
-    }
-    fn manifest(&self) -> &ImageManifest {
-        &self.manifest
-    }
-    fn config(&self) -> &ImageConfig {
-        &self.config
-    }
-    fn open_layer(&self, i: usize) -> Result<LayerStream> {
-        Ok(LayerStream::Tar(Box::new(std::io::Cursor::new(
-            self.layers[i].clone(),
-        ))))
-    }
 }
 
 #[test]

@@ -56,6 +56,11 @@ pub struct Mem {
 }
 
 impl Mem {
+    /// An image with an empty config and `layers`.
+    pub fn new(layers: Vec<Vec<u8>>) -> Mem {
+        image("{}", layers)
+    }
+
     pub fn config_mut(&mut self) -> &mut ImageConfig {
         &mut self.config
     }
