@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::analyzers::Facts;
 use crate::analyzers::executables::{ExecutableKind, Linkage, base_name};
-use crate::checks::{Analysis, ImageCtx, shown};
+use crate::checks::{Analysis, shown};
 use crate::config::ImageConfig;
 use crate::walk::{Entry, EntryKind, FileTree, WalkResult};
 
@@ -301,11 +301,6 @@ impl Inventory {
 /// The inventory of an analysed image, for reports.
 pub fn inventory(analysis: &Analysis) -> Inventory {
     Inventory::new(&analysis.config, &analysis.result, &analysis.facts)
-}
-
-/// The inventory of the image a rule sees.
-pub fn inventory_of(ctx: &ImageCtx) -> Inventory {
-    Inventory::new(ctx.config, ctx.result, ctx.facts)
 }
 
 /// The distroless score, 0 (a full OS around the program) to 100 (nothing but the program).

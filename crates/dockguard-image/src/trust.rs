@@ -21,7 +21,6 @@ use serde::Serialize;
 use dockguard_dockerfile::model::ImageRef;
 
 use crate::analyzers::KeptFiles;
-use crate::checks::ImageCtx;
 use crate::config::{History, ImageConfig};
 use crate::source::ImageManifest;
 use crate::walk::{EntryKind, FileTree};
@@ -94,11 +93,6 @@ pub struct BaseImage {
 }
 
 impl BaseImage {
-    /// The base image of the image `ctx` describes.
-    pub fn of(ctx: &ImageCtx) -> BaseImage {
-        BaseImage::identify(ctx.manifest, ctx.config, &ctx.facts.files, &ctx.result.tree)
-    }
-
     /// The base image from the manifest annotations, config labels and history, and the final
     /// tree's release files.
     pub fn identify(

@@ -1,5 +1,5 @@
 use super::{ImageCtx, Rule};
-use crate::trust::{BASE_NAME_KEY, BaseImage, FoundBy};
+use crate::trust::{BASE_NAME_KEY, FoundBy};
 use dockguard_core::Finding;
 
 dockguard_dockerfile::declare_rule! {
@@ -52,7 +52,7 @@ impl Rule for BaseImageUnidentified {
     }
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
-        let base = BaseImage::of(ctx);
+        let base = ctx.base_image();
         if base.found_by != FoundBy::Unidentified {
             return;
         }

@@ -1,5 +1,5 @@
 use super::{ImageCtx, Rule};
-use crate::trust::{BASE_DIGEST_KEY, BaseImage};
+use crate::trust::BASE_DIGEST_KEY;
 use dockguard_core::Finding;
 use dockguard_dockerfile::model::ImageRef;
 
@@ -44,7 +44,7 @@ impl Rule for BaseImageNotPinned {
     }
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
-        let base = BaseImage::of(ctx);
+        let base = ctx.base_image();
         if !base.is_declared() || base.digest.is_some() {
             return;
         }

@@ -1,5 +1,5 @@
 use super::{ImageCtx, Rule};
-use crate::trust::{BaseImage, distinct_references, image_references};
+use crate::trust::{distinct_references, image_references};
 use dockguard_core::Finding;
 use dockguard_dockerfile::model::ImageRef;
 
@@ -78,7 +78,7 @@ impl Rule for ImageFromUntrustedRegistry {
                 ctx.config_location(),
             ));
         }
-        let base = BaseImage::of(ctx);
+        let base = ctx.base_image();
         if !base.is_declared() {
             return;
         }

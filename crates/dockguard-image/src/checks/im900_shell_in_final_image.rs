@@ -1,5 +1,5 @@
 use super::{ImageCtx, Rule};
-use crate::minimal::{ProgramKind, Tool, inventory_of};
+use crate::minimal::{ProgramKind, Tool};
 use dockguard_core::Finding;
 
 dockguard_dockerfile::declare_rule! {
@@ -60,7 +60,7 @@ impl Rule for ShellInFinalImage {
     }
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
-        let inv = inventory_of(ctx);
+        let inv = ctx.inventory();
         let Some(ep) = &inv.entrypoint else {
             return;
         };

@@ -1,6 +1,5 @@
 use super::im900_shell_in_final_image::list_tools;
 use super::{ImageCtx, Rule};
-use crate::minimal::inventory_of;
 use dockguard_core::Finding;
 
 dockguard_dockerfile::declare_rule! {
@@ -48,7 +47,7 @@ impl Rule for PackageManagerInFinalImage {
     }
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
-        let inv = inventory_of(ctx);
+        let inv = ctx.inventory();
         let Some(first) = inv.package_managers.first() else {
             return;
         };

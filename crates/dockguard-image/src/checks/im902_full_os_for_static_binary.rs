@@ -1,5 +1,5 @@
 use super::{ImageCtx, Rule};
-use crate::minimal::{ProgramKind, inventory_of};
+use crate::minimal::ProgramKind;
 use dockguard_core::Finding;
 
 dockguard_dockerfile::declare_rule! {
@@ -51,7 +51,7 @@ impl Rule for FullOsForStaticBinary {
     }
 
     fn check(&self, ctx: &ImageCtx, out: &mut Vec<Finding>) {
-        let inv = inventory_of(ctx);
+        let inv = ctx.inventory();
         let Some(ep) = &inv.entrypoint else {
             return;
         };

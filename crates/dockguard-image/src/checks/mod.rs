@@ -56,9 +56,30 @@ pub struct ImageCtx<'a> {
     /// The image's name in reports (a tag, or the file read).
     pub name: &'a str,
     pub settings: &'a Config,
+    /// Computed once for every rule that needs them.
+    inventory: std::cell::OnceCell<crate::minimal::Inventory>,
+    base_image: std::cell::OnceCell<crate::trust::BaseImage>,
 }
 
 impl ImageCtx<'_> {
+    /// The minimality inventory (step 9), computed on first use.
+    pub fn inventory(&self) -> &crate::minimal::Inventory {
+        self.inventory
+            .get_or_init(|| crate::minimal::Inventory::new(self.config, self.result, self.facts))
+    }
+
+    /// The base image (step 2), identified on first use.
+    pub fn base_image(&self) -> &crate::trust::BaseImage {
+        self.base_image.get_or_init(|| {
+            crate::trust::BaseImage::identify(
+                self.manifest,
+                self.config,
+                &self.facts.files,
+                &self.result.tree,
+            )
+        })
+    }
+
     /// Secrets found in every layer's files.
     pub fn secrets(&self) -> &[LayerSecret] {
         &self.facts.secrets.secrets
@@ -191,6 +212,8 @@ pub fn conclude(
         facts: &facts,
         name,
         settings,
+        inventory: Default::default(),
+        base_image: Default::default(),
     };
     let mut findings = check(&ctx);
     findings.extend(history::check(&ctx));
