@@ -118,7 +118,19 @@ impl Snapshot {
             containers.push(ContainerRecord::new(&summary.id, inspect));
         }
         let mut images = Vec::new();
-        if let Value::Array(list) = engine.get_json("/images/json")?.value {
+        if let Value::Array(mut list) = engine.get_json("/images/json")?.value {
+            // The engine lists newest first, images created in the same second in no stable
+            // order: the id settles ties so two snapshots list the same images alike.
+            let key = |v: &Value| {
+                (
+                    std::cmp::Reverse(v.get("Created").and_then(Value::as_i64).unwrap_or(0)),
+                    v.get("Id")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            };
+            list.sort_by_cached_key(key);
             for image in list {
                 let Some(id) = image.get("Id").and_then(Value::as_str) else {
                     continue;
