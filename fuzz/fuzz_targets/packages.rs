@@ -4,7 +4,8 @@
 //! is the first of `PATHS` the cataloger `wants`; the rest of the input is the file's bytes.
 //!
 //! Asserts "never panics": `parse` returns packages and warnings for any bytes. Input longer than
-//! the cataloger's `max_size` is cut there, as the analyzer does.
+//! the cataloger's `max_size` is cut there, as the analyzer does. The same bytes (uncut) also go
+//! to `dockguard_packages::sbom_input` (`detect`, `read`): SBOM documents given as the target.
 #![no_main]
 
 use dockguard_packages::catalogers::CATALOGERS;
@@ -42,6 +43,9 @@ const PATHS: &[&str] = &[
     "app/x.deps.json",
     "app/packages.lock.json",
     "srv/app.war",
+    "usr/share/doc/libc6/copyright",
+    "app/vendor/composer/installed.json",
+    "app/pom.xml",
 ];
 
 /// The path given to catalogers that read executables (`wants_executable`: Go and Rust binaries).
@@ -81,5 +85,8 @@ fuzz_target!(init: init(), |data: &[u8]| {
     dockguard_fuzz::guarded(|| {
         let parsed = cataloger.parse(path, content);
         std::hint::black_box(parsed);
+        // The same bytes as an SBOM document given as the target (CycloneDX / SPDX JSON).
+        std::hint::black_box(dockguard_packages::sbom_input::detect(rest));
+        let _ = std::hint::black_box(dockguard_packages::sbom_input::read("sbom.json", rest));
     });
 });

@@ -142,6 +142,7 @@ impl Analyzer for PackageAnalyzer {
         // dpkg file lists: the file-list-only packages of `var/lib/dpkg/info/*.list` give their
         // files to the status packages of the same name and arch, then go.
         crate::catalogers::dpkg_files::merge_file_lists(&mut inventory.packages);
+        crate::catalogers::dpkg_copyright::merge_copyright_licenses(&mut inventory.packages);
         drop_os_owned(&mut inventory);
         inventory.packages.sort_by(|a, b| {
             (a.ecosystem, &a.name, &a.version, &a.locations).cmp(&(

@@ -14,6 +14,7 @@ pub mod analyzer;
 pub mod catalogers;
 pub mod model;
 pub mod sbom;
+pub mod sbom_input;
 
 pub use analyzer::{PackageAnalyzer, inventory_of};
 pub use model::{Distro, Ecosystem, Inventory, Location, Package, Warning};

@@ -20,6 +20,8 @@ pub enum Ecosystem {
     Composer,
     Maven,
     Nuget,
+    /// A program recognised in an executable by its version string (no package manager).
+    Binary,
 }
 
 impl Ecosystem {
@@ -37,6 +39,7 @@ impl Ecosystem {
             Ecosystem::Composer => "composer",
             Ecosystem::Maven => "maven",
             Ecosystem::Nuget => "nuget",
+            Ecosystem::Binary => "generic",
         }
     }
 

@@ -82,54 +82,115 @@ fn rfc3339(secs: u64) -> String {
     )
 }
 
-/// Whether `text` reads as an SPDX licence expression (ids joined by AND/OR/WITH, parentheses).
-pub fn is_spdx_expression(text: &str) -> bool {
-    if text.is_empty() || text.len() > 512 {
-        return false;
+/// How a licence as recorded is written in the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LicenseForm {
+    /// A current SPDX licence id (`MIT`, `GPL-2.0-or-later`).
+    Id,
+    /// A valid SPDX expression of several terms (`MIT OR Apache-2.0`).
+    Expression,
+    /// Anything else (`GPL-2+`, `Expat`, `BSD-3-clause`, free text), written as a name.
+    Other,
+}
+
+/// Ids and expressions are checked against the SPDX licence list (the `spdx` crate): the
+/// schemas accept only listed ids, and Debian's short names (`GPL-2+`) are not SPDX ids even
+/// when they look like one.
+fn license_form(text: &str) -> LicenseForm {
+    if text.len() > 512 {
+        return LicenseForm::Other;
     }
-    let tokens: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .filter(|t| !t.is_empty())
-        .collect();
-    let is_id = |t: &str| {
-        t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && t.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | ':'))
-            && !matches!(t, "AND" | "OR" | "WITH")
-    };
-    // ids and operators alternate: `A`, `A OR B`, `A WITH E AND B`.
-    tokens.len() % 2 == 1
-        && tokens.iter().enumerate().all(|(i, t)| {
-            if i % 2 == 0 {
-                is_id(t)
-            } else {
-                matches!(*t, "AND" | "OR" | "WITH")
-            }
-        })
+    if spdx::license_id(text).is_some_and(|l| l.name == text && !l.is_deprecated()) {
+        LicenseForm::Id
+    } else if text.contains(' ') && spdx::Expression::parse(text).is_ok() {
+        LicenseForm::Expression
+    } else {
+        LicenseForm::Other
+    }
+}
+
+/// Whether `text` is a valid SPDX licence expression (a single listed id included).
+pub fn is_spdx_expression(text: &str) -> bool {
+    license_form(text) != LicenseForm::Other
 }
 
 fn cyclonedx_licenses(p: &Package) -> Option<Value> {
     if p.licenses.is_empty() {
         return None;
     }
+    // CycloneDX allows one expression, or a list of ids and names.
     if let [one] = p.licenses.as_slice()
-        && is_spdx_expression(one)
-        && one.contains(' ')
+        && license_form(one) == LicenseForm::Expression
     {
         return Some(json!([{ "expression": one }]));
     }
     Some(Value::Array(
         p.licenses
             .iter()
-            .map(|l| {
-                if is_spdx_expression(l) && !l.contains(' ') {
-                    json!({ "license": { "id": l } })
-                } else {
-                    json!({ "license": { "name": l } })
-                }
+            .map(|l| match license_form(l) {
+                LicenseForm::Id => json!({ "license": { "id": l } }),
+                _ => json!({ "license": { "name": l } }),
             })
             .collect(),
     ))
+}
+
+/// The SPDX documents' licence references: recorded names that are not SPDX ids become
+/// `LicenseRef-<name>` with the name as the extracted text (as syft writes them).
+#[derive(Default)]
+struct LicenseRefs {
+    /// recorded text → reference id, in first-use order.
+    ids: Vec<(String, String)>,
+}
+
+impl LicenseRefs {
+    fn id_of(&mut self, text: &str) -> String {
+        if let Some((_, id)) = self.ids.iter().find(|(t, _)| t == text) {
+            return id.clone();
+        }
+        let safe: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let mut id = format!("LicenseRef-{safe}");
+        let mut n = 1;
+        while self.ids.iter().any(|(_, i)| *i == id) {
+            n += 1;
+            id = format!("LicenseRef-{safe}-{n}");
+        }
+        self.ids.push((text.to_string(), id.clone()));
+        id
+    }
+
+    /// `licenseDeclared` of a package: its licences joined by AND.
+    fn declared(&mut self, licenses: &[String]) -> String {
+        if licenses.is_empty() {
+            return "NOASSERTION".to_string();
+        }
+        let terms: Vec<String> = licenses
+            .iter()
+            .map(|l| match license_form(l) {
+                LicenseForm::Id => l.clone(),
+                LicenseForm::Expression if licenses.len() == 1 => l.clone(),
+                LicenseForm::Expression => format!("({l})"),
+                LicenseForm::Other => self.id_of(l),
+            })
+            .collect();
+        terms.join(" AND ")
+    }
+
+    fn extracted(&self) -> Vec<Value> {
+        self.ids
+            .iter()
+            .map(|(text, id)| json!({ "licenseId": id, "name": text, "extractedText": text }))
+            .collect()
+    }
 }
 
 /// CycloneDX 1.6 JSON.
@@ -251,22 +312,13 @@ fn dependency_pairs(inventory: &Inventory) -> Vec<(usize, Vec<usize>)> {
 pub fn spdx(subject: &Subject, inventory: &Inventory) -> Value {
     let distro = inventory.distro.as_ref();
     let spdx_id = |i: usize| format!("SPDXRef-Package-{i}");
+    let mut refs = LicenseRefs::default();
     let packages: Vec<Value> = inventory
         .packages
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let declared = match p.licenses.as_slice() {
-                [] => "NOASSERTION".to_string(),
-                [one] if is_spdx_expression(one) => one.clone(),
-                many if many
-                    .iter()
-                    .all(|l| is_spdx_expression(l) && !l.contains(' ')) =>
-                {
-                    many.join(" AND ")
-                }
-                _ => "NOASSERTION".to_string(),
-            };
+            let declared = refs.declared(&p.licenses);
             let mut v = json!({
                 "SPDXID": spdx_id(i),
                 "name": p.name,
@@ -282,9 +334,6 @@ pub fn spdx(subject: &Subject, inventory: &Inventory) -> Value {
                     "referenceLocator": p.purl(distro),
                 }],
             });
-            if declared == "NOASSERTION" && !p.licenses.is_empty() {
-                v["licenseComments"] = json!(format!("as recorded: {}", p.licenses.join(", ")));
-            }
             let found: Vec<String> = p.locations.iter().map(|l| format!("/{}", l.path)).collect();
             if !found.is_empty() {
                 v["sourceInfo"] = json!(format!("found in {}", found.join(", ")));
@@ -338,7 +387,7 @@ pub fn spdx(subject: &Subject, inventory: &Inventory) -> Value {
             }
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
@@ -353,7 +402,12 @@ pub fn spdx(subject: &Subject, inventory: &Inventory) -> Value {
         },
         "packages": all_packages,
         "relationships": relationships,
-    })
+    });
+    let extracted = refs.extracted();
+    if !extracted.is_empty() {
+        doc["hasExtractedLicensingInfos"] = Value::Array(extracted);
+    }
+    doc
 }
 
 /// A text table: type, name, version, source, location.
@@ -407,6 +461,47 @@ pub fn table(inventory: &Inventory) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn licence_forms() {
+        use super::{LicenseForm::*, LicenseRefs, license_form};
+        assert_eq!(license_form("MIT"), Id);
+        assert_eq!(license_form("GPL-2.0-or-later"), Id);
+        assert_eq!(license_form("Apache-2.0 OR MIT"), Expression);
+        assert_eq!(
+            license_form("GPL-2.0-only WITH Classpath-exception-2.0"),
+            Expression
+        );
+        // Debian short names, deprecated ids and free text are names.
+        for other in [
+            "GPL-2+",
+            "Expat",
+            "BSD-3-clause",
+            "GPL-2.0+",
+            "LGPL-2.1",
+            "public domain",
+            "",
+        ] {
+            assert_eq!(license_form(other), Other, "{other}");
+        }
+        let mut refs = LicenseRefs::default();
+        let got = refs.declared(&[
+            "MIT".into(),
+            "GPL-2+".into(),
+            "A OR B".into(),
+            "GPL-2 ".into(),
+        ]);
+        assert_eq!(
+            got,
+            "MIT AND LicenseRef-GPL-2- AND LicenseRef-A-OR-B AND LicenseRef-GPL-2--2"
+        );
+        assert_eq!(refs.declared(&["GPL-2+".into()]), "LicenseRef-GPL-2-");
+        assert_eq!(
+            refs.declared(&["MIT OR Apache-2.0".into(), "Zlib".into()]),
+            "(MIT OR Apache-2.0) AND Zlib"
+        );
+        assert_eq!(refs.extracted().len(), 3);
+    }
+
     use super::*;
     use crate::model::{Distro, Ecosystem, Location};
 
@@ -474,7 +569,16 @@ mod tests {
         let doc = spdx(&subject, &inv);
         assert_eq!(doc["packages"].as_array().unwrap().len(), 4);
         assert_eq!(doc["packages"][2]["licenseDeclared"], "MIT OR Apache-2.0");
-        assert_eq!(doc["packages"][3]["licenseDeclared"], "NOASSERTION");
+        // A name that is no SPDX id is a licence reference with the name as its text.
+        assert_eq!(
+            doc["packages"][3]["licenseDeclared"],
+            "LicenseRef-Some-Custom-Licence"
+        );
+        assert_eq!(
+            doc["hasExtractedLicensingInfos"][0],
+            json!({"licenseId": "LicenseRef-Some-Custom-Licence", "name": "Some Custom Licence",
+                   "extractedText": "Some Custom Licence"})
+        );
         let rels = doc["relationships"].as_array().unwrap();
         assert!(rels.iter().any(|r| r["relationshipType"] == "DEPENDS_ON"));
         // Same content, same serial number.

@@ -140,3 +140,57 @@ fn sbom_of_a_project_directory() {
     let cdx = sbom(&[&dir.path().display().to_string(), "-f", "cyclonedx"]);
     assert_eq!(cdx["metadata"]["component"]["type"], "file");
 }
+
+#[test]
+fn sbom_documents_as_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join("svc")).unwrap();
+    std::fs::write(project.join("svc/Cargo.lock"), CARGO_LOCK).unwrap();
+    let project = project.display().to_string();
+    let mut direct = sbom(&[&project, "-f", "json"]);
+    // Layer indices are not written in SBOM documents.
+    for p in direct["packages"].as_array_mut().unwrap() {
+        for l in p["locations"].as_array_mut().unwrap() {
+            l.as_object_mut().unwrap().remove("layer");
+        }
+    }
+    // Our own CycloneDX document, fed back: the same packages (names, versions, dependencies,
+    // locations).
+    let cdx = dir.path().join("bom.cdx.json");
+    let written = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["sbom", &project, "-f", "cyclonedx", "-o"])
+        .arg(&cdx)
+        .output()
+        .unwrap();
+    assert_eq!(written.status.code(), Some(0));
+    let cdx = cdx.display().to_string();
+    let back = sbom(&[&cdx, "-f", "json"]);
+    assert_eq!(back["packages"], direct["packages"], "{back:#}");
+    assert_eq!(back["packages"][0]["dependencies"][0], "serde_derive");
+    // Converted to SPDX: still a project (SOURCE), every package.
+    let spdx = sbom(&[&cdx, "-f", "spdx"]);
+    assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
+    assert_eq!(spdx["packages"].as_array().unwrap().len(), 3);
+    assert_eq!(spdx["packages"][0]["primaryPackagePurpose"], "SOURCE");
+    // A truncated document: exit 2, one line naming the file, line and column.
+    let text = std::fs::read_to_string(&cdx).unwrap();
+    let cut = &text[..text.len() / 2];
+    let broken = dir.path().join("broken.cdx.json");
+    std::fs::write(&broken, cut).unwrap();
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args(["sbom", "-f", "json"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let at = format!("broken.cdx.json:{}:", cut.lines().count());
+    assert!(
+        stderr.contains(&at) && stderr.contains("malformed JSON"),
+        "{at} not in {stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -12,8 +12,8 @@
 //! and `=>` (replacement of the line before: path, version, sum); `build` settings are ignored.
 //!
 //! Output, as syft and Trivy: a `stdlib` package with the toolchain version as Go writes it
-//! (`go1.22.3`); the main module unless its version is `(devel)` (a local build, no release);
-//! every `dep`, replaced by its `=>` replacement when it has one. Replacements by a local
+//! (`go1.22.3`); the main module, with `(devel)` as its version when the build recorded no
+//! release (a local build: syft writes the same; Trivy leaves the version empty); every `dep`, replaced by its `=>` replacement when it has one. Replacements by a local
 //! directory (`../lib`, no version) name no module release and are left out. No licences or
 //! dependency edges are recorded in a binary.
 
@@ -207,9 +207,13 @@ fn parse_modinfo(text: &str, out: &mut Vec<Package>) {
     let flush = |pending: &mut Option<(bool, String, String)>, out: &mut Vec<Package>| {
         if let Some((is_main, name, version)) = pending.take() {
             let local = name.starts_with('.') || name.starts_with('/');
-            let skip =
-                name.is_empty() || local || version.is_empty() || (is_main && version == "(devel)");
-            if !skip {
+            // A main module built from a checkout records `(devel)`, or nothing before Go 1.18.
+            let version = if is_main && version.is_empty() {
+                "(devel)".to_string()
+            } else {
+                version
+            };
+            if !(name.is_empty() || local || version.is_empty()) {
                 out.push(Package::new(Ecosystem::Golang, name, version));
             }
         }
@@ -487,17 +491,18 @@ pub(crate) mod tests {
             names(&p),
             [
                 "stdlib go1.22.3",
+                "example.com/hello (devel)",
                 "github.com/pkg/errors v0.9.1",
                 "golang.org/x/text v0.14.0",
             ]
         );
         assert_eq!(
-            p.packages[1].purl(None),
+            p.packages[2].purl(None),
             "pkg:golang/github.com/pkg/errors@v0.9.1"
         );
         // Section headers cut off: the magic is searched for.
         let cut = &elf[..elf.len() - 100];
-        assert_eq!(names(&GoBinary.parse("app/server", cut)).len(), 3);
+        assert_eq!(names(&GoBinary.parse("app/server", cut)).len(), 4);
     }
 
     #[test]
@@ -523,7 +528,7 @@ pub(crate) mod tests {
         let p = GoBinary.parse("bin/old", &elf);
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
         assert_eq!(names(&p)[0], "stdlib go1.16.15");
-        assert_eq!(names(&p).len(), 3);
+        assert_eq!(names(&p).len(), 4);
     }
 
     #[test]
@@ -594,7 +599,14 @@ pub(crate) mod tests {
         let bytes = include_bytes!("../../fixtures/go-binary/hello");
         let p = GoBinary.parse("usr/local/bin/hello", bytes);
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
-        assert_eq!(names(&p), ["stdlib go1.19.8", "example.com/greet v1.2.3"]);
+        assert_eq!(
+            names(&p),
+            [
+                "stdlib go1.19.8",
+                "example.com/hello (devel)",
+                "example.com/greet v1.2.3"
+            ]
+        );
     }
 
     /// Through an image walk: an executable at any path is read, a non-executable copy is not.
@@ -627,6 +639,7 @@ pub(crate) mod tests {
             got,
             [
                 "example.com/greet v1.2.3 opt/app/weird-name",
+                "example.com/hello (devel) opt/app/weird-name",
                 "stdlib go1.19.8 opt/app/weird-name",
             ]
         );

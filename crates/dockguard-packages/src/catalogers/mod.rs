@@ -36,11 +36,17 @@ pub mod ruby_gemfile_lock;
 pub mod ruby_gemspec;
 // endregion
 // region: binaries (modules)
+pub mod binary_classifier;
 pub mod go_binary;
 pub mod rust_audit;
 // endregion
 // region: java (modules)
 pub mod java_archive;
+// endregion
+// region: licences, composer installed, pom (modules)
+pub mod composer_installed;
+pub mod dpkg_copyright;
+pub mod java_pom;
 // endregion
 
 use crate::model::{Distro, Package, Warning};
@@ -126,11 +132,17 @@ pub static CATALOGERS: &[&dyn Cataloger] = &[
     &dotnet_packages_lock::DotnetPackagesLock,
     // endregion
     // region: binaries (catalogers)
+    &binary_classifier::BinaryClassifier,
     &go_binary::GoBinary,
     &rust_audit::RustAudit,
     // endregion
     // region: java (catalogers)
     &java_archive::JavaArchive,
+    // endregion
+    // region: licences, composer installed, pom (catalogers)
+    &dpkg_copyright::DpkgCopyright,
+    &composer_installed::ComposerInstalled,
+    &java_pom::JavaPom,
     // endregion
 ];
 
