@@ -12,8 +12,15 @@ empty source name counts as the package's own name (syft leaves it empty when th
 equal). Python names are compared PEP 503-normalised (lower case, runs of `-_.` as `-`); other
 names as written. syft's `binary` packages (versions found in executables) go in the language set
 under ecosystem `binary`. Agreement = |both| / |either| (Jaccard), per pair with dockguard.
+
+syft also lists language packages that sit in files an OS package installed (pip, setuptools
+and wheel of Debian's python3-pip, …) and marks them itself with an `ownership-by-file-overlap`
+relationship from the OS package. dockguard and trivy report those files as the OS package only
+(issue 6: "files owned by OS packages are not reported again"). They are counted apart, and
+the language agreement is given both raw and net of them.
 """
 import json
+import os
 import re
 import sys
 from urllib.parse import unquote
@@ -67,8 +74,17 @@ def dockguard(path):
 
 
 def syft(path):
+    """syft's packages, and apart the language packages syft marks as owned by an OS package."""
     doc = json.load(open(path))
-    out = set()
+    out, owned = set(), set()
+    by_id = {a.get("id"): a for a in doc.get("artifacts") or []}
+    owned_ids = set()
+    for r in doc.get("artifactRelationships") or []:
+        parent, child = by_id.get(r.get("parent")), by_id.get(r.get("child"))
+        if (r.get("type") == "ownership-by-file-overlap" and parent and child
+                and ECO_OF_SYFT.get(parent.get("type")) in OS
+                and ECO_OF_SYFT.get(child.get("type")) not in OS):
+            owned_ids.add(child.get("id"))
     for a in doc.get("artifacts") or []:
         eco = ECO_OF_SYFT.get(a.get("type"), a.get("type"))
         md = a.get("metadata") or {}
@@ -80,10 +96,8 @@ def syft(path):
             out.add(os_key(a["name"], a.get("version"), src, arch))
         else:
             name = a["name"]
-            if eco == "npm" or eco == "composer" or eco == "golang":
-                name = a["name"]
-            out.add(lang_key(eco, name, a.get("version")))
-    return out
+            (owned if a.get("id") in owned_ids else out).add(lang_key(eco, name, a.get("version")))
+    return out, owned
 
 
 def trivy(path):
@@ -104,7 +118,15 @@ def trivy(path):
         else:
             eco = {"gem": "gem", "pypi": "pypi", "npm": "npm", "cargo": "cargo", "golang": "golang",
                    "composer": "composer", "maven": "maven", "nuget": "nuget"}.get(typ, typ)
-            out.add(lang_key(eco, c.get("name") if typ != "golang" else name, c.get("version") or version))
+            version = c.get("version") or version
+            if typ == "golang":
+                # trivy writes Go's version `v1.22.3` where Go (and syft, dockguard) write
+                # `go1.22.3`, and no version for a main module built from a checkout.
+                if name == "stdlib" and version.startswith("v"):
+                    version = "go" + version[1:]
+                elif not version and "aquasecurity:trivy:PkgType" in props:
+                    version = "(devel)"
+            out.add(lang_key(eco, c.get("name") if typ != "golang" else name, version))
     return out
 
 
@@ -116,15 +138,29 @@ def show(key):
     return f"{eco}:{name} {version}"
 
 
-def compare(label, a, b, limit):
+def compare(label, a, b, limit, owned=frozenset(), totals=None):
     for kind, title in (("os", "OS packages"), ("lang", "language packages")):
         sa = {k for k in a if k[0] == kind}
         sb = {k for k in b if k[0] == kind}
         either = sa | sb
         both = sa & sb
+        if totals is not None:
+            row = totals.setdefault(f"{label} {kind}", [0, 0, 0])
+            row[0] += len(both)
+            row[1] += len(either)
+            row[2] += len(either | owned) if kind == "lang" else len(either)
         pct = 100.0 * len(both) / len(either) if either else 100.0
+        raw = ""
+        if kind == "lang" and owned:
+            raw_either = either | owned
+            raw_pct = 100.0 * len(both) / len(raw_either) if raw_either else 100.0
+            raw = (f"; raw, with the {len(owned)} OS-owned ones syft also lists: "
+                   f"{len(both)}/{len(raw_either)} = {raw_pct:.1f} %")
         print(f"  dockguard vs {label}, {title}: dockguard {len(sa)}, {label} {len(sb)}, "
-              f"both {len(both)}, agreement {pct:.1f} %")
+              f"both {len(both)}, agreement {pct:.1f} %{raw}")
+        if kind == "lang" and owned:
+            print(f"    {label} also lists, inside files of OS packages: "
+                  + ", ".join(show(k) for k in sorted(owned)))
         for who, only in (("dockguard", sa - sb), (label, sb - sa)):
             if only:
                 rows = sorted(only)
@@ -137,14 +173,35 @@ def compare(label, a, b, limit):
 
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--summary"]:
+        summary(args[1])
+        return
     limit = 20
     if "--limit" in args:
         i = args.index("--limit")
         limit = int(args[i + 1])
         del args[i:i + 2]
     dg = dockguard(args[0])
-    compare("syft", dg, syft(args[1]), limit)
-    compare("trivy", dg, trivy(args[2]), limit)
+    # DG_SBOM_TOTALS=FILE: the counts are added to FILE (JSON), for a sum over several images.
+    totals_file = os.environ.get("DG_SBOM_TOTALS")
+    totals = json.load(open(totals_file)) if totals_file and os.path.exists(totals_file) else {}
+    sy, owned = syft(args[1])
+    compare("syft", dg, sy, limit, owned, totals)
+    compare("trivy", dg, trivy(args[2]), limit, totals=totals)
+    if totals_file:
+        json.dump(totals, open(totals_file, "w"))
+
+
+def summary(totals_file):
+    """The agreement summed over every image compared into TOTALS_FILE."""
+    totals = json.load(open(totals_file))
+    for key, (both, either, raw) in sorted(totals.items()):
+        label, kind = key.split()
+        title = "OS packages" if kind == "os" else "language packages"
+        line = f"  all images, dockguard vs {label}, {title}: {both}/{either} = {100.0 * both / max(either, 1):.1f} %"
+        if raw != either:
+            line += f" (raw, OS-owned ones syft also lists included: {both}/{raw} = {100.0 * both / max(raw, 1):.1f} %)"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -123,6 +123,7 @@ build_distroless() {
     dpkg-deb -f "$deb" >"$rootfs/var/lib/dpkg/status.d/$name"
     dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./md5sums >"$rootfs/var/lib/dpkg/status.d/$name.md5sums" 2>/dev/null ||
       rm -f "$rootfs/var/lib/dpkg/status.d/$name.md5sums"
+    # shellcheck disable=SC2016 # dpkg-deb's own ${field} syntax
     dpkg-deb --show --showformat \
       '${Package}\t${Version}\t${source:Package}\t${source:Version}\t${Architecture}\n' "$deb" \
       >>"$out/distroless.dpkg.tsv.tmp"

@@ -20,6 +20,10 @@
 #                            into /usr/local/lib/python3.11/dist-packages (the image's minbase
 #                            python3 has no pip; PyPI must be reachable), and /app/package-lock.json,
 #                            /app/Cargo.lock. Delete it to rebuild.
+#   sbom/*.tar               the acceptance images of bench/sbom-images.sh (debootstrapped Debian
+#                            with pip-installed packages, distroless status.d, Go and Rust
+#                            binaries, busybox), built here when missing.
+# After the images, the agreement summed over all of them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${DG_BENCH_IMAGES:-/work/bench-images}
@@ -105,6 +109,7 @@ for name in debian busybox; do
   [ -s "$cache/$name.tar" ] || { echo "no $cache/$name.tar: run bench/image-vs-peers.sh --build-only" >&2; exit 2; }
 done
 build_lang
+bash "$root/bench/sbom-images.sh" "$cache/sbom"
 [ "${1:-}" = "--build-only" ] && exit 0
 
 peers=${1:-$(dirname "$(command -v trivy)")}
@@ -135,7 +140,8 @@ echo "cores: $(nproc)  date: $(date -u +%Y-%m-%dT%H:%MZ)  runs: best of $runs"
 echo "dockguard $("$dockguard" --version | cut -d' ' -f2), trivy $("$peers/trivy" --version | head -1 | cut -d' ' -f2)," \
   "syft $("$peers/syft" version 2>/dev/null | sed -n 's/^Version: *//p')"
 
-for name in debian busybox lang; do
+export DG_SBOM_TOTALS="$out/totals.json"
+for name in debian busybox lang sbom/debian-pip sbom/distroless sbom/binaries sbom/busybox; do
   tar="$cache/$name.tar"
   echo
   echo "== $name.tar: $(du -m "$tar" | cut -f1) MB"
@@ -154,3 +160,6 @@ for name in debian busybox lang; do
   python3 "$compare" "$out/dockguard.json" "$out/syft.out" "$out/trivy.out" ||
     echo "  (comparison failed: $(head -c 300 "$out/dockguard.json"))"
 done
+echo
+echo "== all images"
+python3 "$compare" --summary "$DG_SBOM_TOTALS"

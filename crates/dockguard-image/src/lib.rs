@@ -27,8 +27,8 @@ pub use compress::Compression;
 pub use config::{ContainerConfig, Healthcheck, History, ImageConfig, Platform, RootFs};
 pub use error::{Error, Result};
 pub use source::{
-    ImageManifest, ImageSource, LayerInfo, LayerStream, OpenOptions, RootfsSource, SeekRead,
-    SourceFormat, StoredImage, open, open_archive, open_oci_dir,
+    DirLayer, ImageManifest, ImageSource, LayerInfo, LayerStream, OpenOptions, RootfsSource,
+    SeekRead, SourceFormat, StoredImage, is_root_filesystem, open, open_archive, open_oci_dir,
 };
 pub use walk::{
     Analyzer, Anomaly, AnomalyKind, Entry, EntryKind, FileTree, LayerReader, LayerStats, Limits,

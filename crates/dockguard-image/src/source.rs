@@ -72,7 +72,18 @@ pub enum LayerStream {
     /// analyzer reads is skipped by seeking.
     SeekableTar(Box<dyn SeekRead>),
     /// A directory to walk as if it were one layer (symbolic links are not followed).
-    Directory(PathBuf),
+    Directory(DirLayer),
+}
+
+/// A directory read as a layer.
+#[derive(Debug, Clone)]
+pub struct DirLayer {
+    pub root: PathBuf,
+    /// A project's directory, not a root filesystem: version-control metadata (`.git`, `.hg`,
+    /// `.svn`) and cache directories marked with a `CACHEDIR.TAG` (Cargo's `target/`, pip's and
+    /// others' caches) are not entered. What they hold is history and build output, not the
+    /// project's packages, and can dwarf the project.
+    pub skip_vcs_and_caches: bool,
 }
 
 /// An image to analyse: a manifest, a config, and layers opened one at a time, streamed.
@@ -115,8 +126,10 @@ pub fn open(path: &Path, options: &OpenOptions) -> Result<Box<dyn ImageSource>> 
     if meta.is_dir() {
         if path.join("oci-layout").is_file() || path.join("index.json").is_file() {
             Ok(Box::new(open_oci_dir(path, options)?))
-        } else {
+        } else if is_root_filesystem(path) {
             Ok(Box::new(RootfsSource::new(path)))
+        } else {
+            Ok(Box::new(RootfsSource::project(path)))
         }
     } else {
         Ok(Box::new(open_archive(path, options)?))
@@ -472,6 +485,7 @@ impl ImageSource for StoredImage {
 /// A root-filesystem directory: no config, one layer that is the directory itself.
 pub struct RootfsSource {
     root: PathBuf,
+    skip_vcs_and_caches: bool,
     label: String,
     manifest: ImageManifest,
     config: ImageConfig,
@@ -481,6 +495,7 @@ impl RootfsSource {
     pub fn new(root: &Path) -> RootfsSource {
         RootfsSource {
             root: root.to_path_buf(),
+            skip_vcs_and_caches: false,
             label: root.display().to_string(),
             manifest: ImageManifest {
                 format: SourceFormat::RootfsDirectory,
@@ -498,6 +513,21 @@ impl RootfsSource {
             config: ImageConfig::default(),
         }
     }
+
+    /// A project's directory: read like a root filesystem, but without its version-control
+    /// metadata and cache directories (see [`DirLayer::skip_vcs_and_caches`]).
+    pub fn project(root: &Path) -> RootfsSource {
+        RootfsSource {
+            skip_vcs_and_caches: true,
+            ..RootfsSource::new(root)
+        }
+    }
+}
+
+/// Whether a directory holds an operating system's tree (`etc/` beside `usr/` or `bin/`), as an
+/// unpacked image does, rather than a project's files.
+pub fn is_root_filesystem(path: &Path) -> bool {
+    path.join("etc").is_dir() && (path.join("usr").is_dir() || path.join("bin").is_dir())
 }
 
 impl ImageSource for RootfsSource {
@@ -520,6 +550,9 @@ impl ImageSource for RootfsSource {
                 file: format!("layer {index}"),
             });
         }
-        Ok(LayerStream::Directory(self.root.clone()))
+        Ok(LayerStream::Directory(DirLayer {
+            root: self.root.clone(),
+            skip_vcs_and_caches: self.skip_vcs_and_caches,
+        }))
     }
 }

@@ -292,7 +292,7 @@ pub fn walk(
         match source.open_layer(index)? {
             LayerStream::Tar(raw) => reader.read_tar_threaded(&name, raw, analyzers)?,
             LayerStream::SeekableTar(raw) => reader.read_tar_seekable(&name, raw, analyzers)?,
-            LayerStream::Directory(root) => reader.read_dir(&name, &root, analyzers)?,
+            LayerStream::Directory(dir) => reader.read_dir(&name, &dir, analyzers)?,
         };
     }
     let order: Vec<usize> = (0..count).collect();
@@ -431,12 +431,12 @@ impl<'l> LayerReader<'l> {
     pub fn read_dir(
         &mut self,
         _name: &str,
-        root: &Path,
+        dir: &crate::source::DirLayer,
         analyzers: &mut [&mut dyn Analyzer],
     ) -> Result<usize> {
         let slot = self.open_slot();
         let mut pending = Pending::default();
-        self.state.read_dir(slot, root, analyzers, &mut pending)?;
+        self.state.read_dir(slot, dir, analyzers, &mut pending)?;
         self.pendings[slot] = pending;
         Ok(slot)
     }
@@ -780,10 +780,11 @@ impl State<'_> {
     fn read_dir(
         &mut self,
         layer: usize,
-        root: &Path,
+        layer_dir: &crate::source::DirLayer,
         analyzers: &mut [&mut dyn Analyzer],
         pending: &mut Pending,
     ) -> Result<()> {
+        let root = layer_dir.root.as_path();
         use std::os::unix::fs::{FileTypeExt, MetadataExt};
         let io_err = |path: &Path, source| Error::Io {
             path: path.display().to_string(),
@@ -875,7 +876,11 @@ impl State<'_> {
                         }
                     }
                 }
-                if kind == EntryKind::Dir {
+                let skipped = kind == EntryKind::Dir
+                    && layer_dir.skip_vcs_and_caches
+                    && (matches!(child.file_name().to_str(), Some(".git" | ".hg" | ".svn"))
+                        || path.join("CACHEDIR.TAG").is_file());
+                if kind == EntryKind::Dir && !skipped {
                     stack.push((path, rel.clone(), depth + 1));
                 }
                 pending.added.push((rel, record));

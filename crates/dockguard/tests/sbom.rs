@@ -141,6 +141,61 @@ fn sbom_of_a_project_directory() {
     assert_eq!(cdx["metadata"]["component"]["type"], "file");
 }
 
+/// A project's version-control metadata and cache directories (Cargo's `target/` has a
+/// `CACHEDIR.TAG`) are not read; in a root filesystem (`etc/` and `usr/`) every directory is.
+#[test]
+fn project_directories_skip_vcs_metadata_and_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    let put = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put("Cargo.lock", CARGO_LOCK);
+    put(".git/Cargo.lock", &CARGO_LOCK.replace("1.0.200", "0.9.0"));
+    put(
+        "target/CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n",
+    );
+    put(
+        "target/package/Cargo.lock",
+        &CARGO_LOCK.replace("1.0.200", "0.8.0"),
+    );
+    put(
+        "vendor/target/Cargo.lock",
+        &CARGO_LOCK.replace("1.0.200", "0.7.0"),
+    );
+    let versions = |doc: &serde_json::Value| -> Vec<String> {
+        doc["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["name"].as_str().unwrap(),
+                    p["locations"][0]["path"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let doc = sbom(&[&dir.path().display().to_string(), "-f", "json"]);
+    // A `target` without the tag is an ordinary directory.
+    assert_eq!(
+        versions(&doc),
+        [
+            "serde vendor/target/Cargo.lock",
+            "serde Cargo.lock",
+            "serde_derive vendor/target/Cargo.lock",
+            "serde_derive Cargo.lock"
+        ]
+    );
+    std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    std::fs::create_dir_all(dir.path().join("usr")).unwrap();
+    let doc = sbom(&[&dir.path().display().to_string(), "-f", "json"]);
+    assert_eq!(versions(&doc).len(), 8, "{doc}");
+}
+
 #[test]
 fn sbom_documents_as_the_target() {
     let dir = tempfile::tempdir().unwrap();

@@ -104,15 +104,17 @@ fn find_buildinfo(data: &[u8], sections: &[Section]) -> Option<usize> {
     {
         return usize::try_from(s.offset).ok();
     }
-    let mut from = 0;
-    while let Some(i) = data.get(from..)?.iter().position(|&b| b == MAGIC[0]) {
-        let at = from + i;
-        if data.get(at..)?.starts_with(MAGIC) {
-            return Some(at);
-        }
-        from = at + 1;
+    // The Go linker always writes the section: a binary whose section table was read whole and
+    // lacks it is no Go binary (most executables of an image), and is not searched.
+    let table_read = !sections.is_empty()
+        && sections
+            .iter()
+            .filter(|s| !s.nobits)
+            .all(|s| section_data(data, s).is_some());
+    if table_read {
+        return None;
     }
-    None
+    memchr::memmem::find(data, MAGIC)
 }
 
 /// Go >= 1.18: version and module info as two varint-length-prefixed strings.
