@@ -37,6 +37,11 @@ pub enum Command {
     /// Package inventory (SBOM) of an image, a root filesystem or a project directory, as
     /// CycloneDX, SPDX, a table or JSON.
     Sbom(SbomArgs),
+    /// Vulnerabilities of an image, a root filesystem, a project directory or an SBOM
+    /// document, from the local OSV advisory database (see `dockguard db`).
+    Vuln(VulnArgs),
+    /// The local OSV advisory database: import exports, show its status.
+    Db(DbArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -103,6 +108,68 @@ pub struct SbomArgs {
     /// Write to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Where the advisory database lives.
+#[derive(Debug, Args, Clone)]
+pub struct DbDirArgs {
+    /// The database directory (default: DOCKGUARD_DB_DIR, else dockguard/db in the user's cache
+    /// directory: $XDG_CACHE_HOME or ~/.cache).
+    #[arg(long, value_name = "DIR", env = "DOCKGUARD_DB_DIR")]
+    pub db_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VulnArgs {
+    #[command(flatten)]
+    pub image: ImageTargetArgs,
+    #[command(flatten)]
+    pub db: DbDirArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: VulnFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only these severities (comma-separated: critical,high,medium,low,unknown).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub severity: Vec<String>,
+    /// Leave out vulnerabilities no release fixes yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VulnFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum DbCommand {
+    /// Import OSV advisories: an OSV bucket export (`<Ecosystem>/all.zip`), a directory of OSV
+    /// JSON records, or single records. The database is replaced atomically.
+    Import {
+        /// Files or directories to import.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbDirArgs,
+    },
+    /// Ecosystems, advisory counts and age of the database.
+    Status {
+        #[command(flatten)]
+        db: DbDirArgs,
+        /// Warn when the newest import is older than this many days.
+        #[arg(long, default_value = "7", value_name = "DAYS")]
+        max_age: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -10,6 +10,7 @@ mod lint;
 mod registry;
 mod sbom;
 mod settings;
+mod vuln;
 
 use clap::Parser;
 use std::io::Write;
@@ -36,6 +37,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Bench(args) => bench::run(&args),
         cli::Command::Image(args) => image::run(&args),
         cli::Command::Sbom(args) => sbom::run(&args),
+        cli::Command::Vuln(args) => vuln::run(&args),
+        cli::Command::Db(args) => vuln::db(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {

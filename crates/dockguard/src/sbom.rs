@@ -39,10 +39,13 @@ fn sbom_document(args: &ImageTargetArgs) -> Result<Option<SbomDocument>> {
         .map_err(|e| anyhow!("{e}"))
 }
 
-/// Runs the command; returns the exit code (0 written). Unreadable targets are `Err` (exit 2).
-pub fn run(args: &SbomArgs) -> Result<i32> {
-    let target = Path::new(&args.image.target);
-    let (inventory, name, kind) = if let Some(doc) = sbom_document(&args.image)? {
+/// The inventory of a target (image, directory or SBOM document), its name and kind; warnings
+/// go to standard error.
+pub(crate) fn inventory_of_target(
+    args: &ImageTargetArgs,
+) -> Result<(dockguard_packages::model::Inventory, String, SubjectKind)> {
+    let target = Path::new(&args.target);
+    Ok(if let Some(doc) = sbom_document(args)? {
         for w in &doc.inventory.warnings {
             eprintln!("dockguard: warning: {}: {}", w.path, w.message);
         }
@@ -50,13 +53,11 @@ pub fn run(args: &SbomArgs) -> Result<i32> {
             Some("file" | "SOURCE") => SubjectKind::Directory,
             _ => SubjectKind::Container,
         };
-        let name = doc
-            .subject_name
-            .unwrap_or_else(|| args.image.target.clone());
+        let name = doc.subject_name.unwrap_or_else(|| args.target.clone());
         (doc.inventory, name, kind)
     } else {
         let mut packages = PackageAnalyzer::default();
-        let walked = crate::image::walk_target(&args.image, &mut [&mut packages])?;
+        let walked = crate::image::walk_target(args, &mut [&mut packages])?;
         let mut inventory = packages.inventory;
         dockguard_packages::analyzer::fill_layer_digests(&mut inventory, &walked.manifest);
         for w in &inventory.warnings {
@@ -72,7 +73,12 @@ pub fn run(args: &SbomArgs) -> Result<i32> {
             SubjectKind::Container
         };
         (inventory, walked.name, kind)
-    };
+    })
+}
+
+/// Runs the command; returns the exit code (0 written). Unreadable targets are `Err` (exit 2).
+pub fn run(args: &SbomArgs) -> Result<i32> {
+    let (inventory, name, kind) = inventory_of_target(&args.image)?;
     let subject = Subject {
         name: &name,
         kind,

@@ -147,7 +147,19 @@ fn debootstrapped_debian_with_pip_packages() {
 
 #[test]
 fn the_engine_copy_gives_the_same_inventory() {
-    images();
+    // The engine's copy is loaded from the tar: an older build of the images (another target
+    // directory) may hold the tag.
+    let tar = images().join("debian-pip.tar");
+    let load = std::process::Command::new("docker")
+        .args(["load", "-q", "-i"])
+        .arg(&tar)
+        .output()
+        .unwrap();
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
     let from_tar = inventory("debian-pip");
     let from_engine =
         dockguard_sbom(&["-f", "json", "--from", "engine", "dg-sbom-debian-pip:test"]);

@@ -1,0 +1,10 @@
+//! Vulnerability matching (step 6): OSV advisories against the package inventory, with each
+//! ecosystem's own version ordering ([`version`]), kept in a local store ([`store`]).
+
+pub mod ecosystem;
+pub mod matcher;
+pub mod osv;
+pub mod range;
+pub mod severity;
+pub mod store;
+pub mod version;
