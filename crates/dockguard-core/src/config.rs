@@ -62,6 +62,32 @@ struct RawConfig {
     rules: Option<RawRules>,
     #[serde(default)]
     ignore: Vec<RawIgnore>,
+    vuln: Option<RawVuln>,
+}
+
+/// `[vuln]`: settings of `dockguard vuln`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawVuln {
+    #[serde(default)]
+    ignore: Vec<Spanned<RawVulnIgnore>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVulnIgnore {
+    id: Spanned<String>,
+    package: Option<Spanned<String>>,
+    reason: Spanned<String>,
+    expires: Option<Spanned<RawDate>>,
+}
+
+/// A date as a TOML date (`2027-01-31`) or a string (`"2027-01-31"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawDate {
+    Date(toml::value::Datetime),
+    Text(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +142,21 @@ impl PathIgnore {
     }
 }
 
+/// A `[vuln]` ignore entry: findings of vulnerability `id` (or one of its aliases), of
+/// `package` only when given, are accepted for `reason` until `expires` (`YYYY-MM-DD` as written;
+/// `dockguard vuln` parses and checks it).
+#[derive(Debug, Clone)]
+pub struct VulnIgnore {
+    pub id: String,
+    pub package: Option<String>,
+    pub reason: String,
+    pub expires: Option<String>,
+    /// Where the entry was written (its message is empty).
+    pub origin: ConfigError,
+    /// Where its `expires` value was written.
+    pub expires_origin: Option<ConfigError>,
+}
+
 /// A rule code as written in a config file, kept with its position for validation messages.
 #[derive(Debug, Clone)]
 pub struct CodeRef {
@@ -141,6 +182,8 @@ pub struct Config {
     /// docs/hadolint-differences.md shows hadolint to be wrong, for users who must match a
     /// hadolint baseline. Off by default.
     pub hadolint_compat: bool,
+    /// `[vuln] ignore` entries of every layer, in order.
+    pub vuln_ignores: Vec<VulnIgnore>,
     /// Every code mentioned in a file, so the CLI can reject unknown ones with a position.
     pub mentioned_codes: Vec<CodeRef>,
     /// The files that were merged, weakest first.
@@ -238,6 +281,42 @@ impl Config {
                 };
                 self.required_labels.retain(|l| l.name != label.name);
                 self.required_labels.push(label);
+            }
+        }
+        if let Some(vuln) = raw.vuln {
+            for entry in vuln.ignore {
+                let origin = error_at(entry.span().start, String::new());
+                let entry = entry.into_inner();
+                for (field, value) in [("id", &entry.id), ("reason", &entry.reason)] {
+                    if value.get_ref().trim().is_empty() {
+                        return Err(error_at(
+                            value.span().start,
+                            format!("`{field}` of a [vuln] ignore entry must not be empty"),
+                        ));
+                    }
+                }
+                let (expires, expires_origin) = match entry.expires {
+                    Some(date) => {
+                        let at = error_at(date.span().start, String::new());
+                        let text = match date.into_inner() {
+                            RawDate::Date(d) => d.to_string(),
+                            RawDate::Text(t) => t,
+                        };
+                        (Some(text), Some(at))
+                    }
+                    None => (None, None),
+                };
+                self.vuln_ignores.push(VulnIgnore {
+                    id: entry.id.into_inner().trim().to_string(),
+                    package: entry
+                        .package
+                        .map(|p| p.into_inner().trim().to_string())
+                        .filter(|p| !p.is_empty()),
+                    reason: entry.reason.into_inner().trim().to_string(),
+                    expires,
+                    origin,
+                    expires_origin,
+                });
             }
         }
         if let Some(disable) = raw.disable_ignore_pragmas {
@@ -377,6 +456,58 @@ rules = ["DF020"]
         assert!(config.disable_ignore_pragmas);
         assert!(config.hadolint_compat);
         assert_eq!(config.mentioned_codes.len(), 4);
+    }
+
+    #[test]
+    fn vuln_ignore_entries() {
+        let mut config = Config::default();
+        let text = r#"
+[vuln]
+ignore = [
+  { id = "CVE-2023-43804", package = "urllib3", reason = "no redirects followed", expires = 2027-01-31 },
+  { id = "GHSA-xxxx", reason = "accepted", expires = "2020-01-01" },
+]
+"#;
+        config
+            .merge_file(Path::new("/r/.dockguard.toml"), text)
+            .unwrap();
+        let [a, b] = config.vuln_ignores.as_slice() else {
+            panic!("{:?}", config.vuln_ignores)
+        };
+        assert_eq!(
+            (a.id.as_str(), a.package.as_deref(), a.expires.as_deref()),
+            ("CVE-2023-43804", Some("urllib3"), Some("2027-01-31"))
+        );
+        assert_eq!((a.origin.line, b.origin.line), (4, 5));
+        assert_eq!(b.expires.as_deref(), Some("2020-01-01"));
+        assert_eq!(b.expires_origin.as_ref().unwrap().line, 5);
+        assert_eq!(b.package, None);
+        // A later layer adds entries; [[vuln.ignore]] is the same table.
+        config
+            .merge_file(
+                Path::new("b.toml"),
+                "[[vuln.ignore]]\nid = \"X\"\nreason = \"r\"\n",
+            )
+            .unwrap();
+        assert_eq!(config.vuln_ignores.len(), 3);
+        let err = config
+            .merge_file(Path::new("c.toml"), "[[vuln.ignore]]\nid = \"X\"\n")
+            .unwrap_err();
+        assert!(err.message.contains("reason"), "{err}");
+        let err = config
+            .merge_file(
+                Path::new("d.toml"),
+                "[[vuln.ignore]]\nid = \"X\"\nreason = \"  \"\n",
+            )
+            .unwrap_err();
+        assert_eq!((err.line, err.column), (3, 10), "{err}");
+        let err = config
+            .merge_file(
+                Path::new("e.toml"),
+                "[[vuln.ignore]]\nid = \"X\"\nreason = \"r\"\nwhy = 1\n",
+            )
+            .unwrap_err();
+        assert!(err.message.contains("why"), "{err}");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::osv::{self, Affected, Record};
 /// The file name of the store in its directory.
 pub const FILE_NAME: &str = "osv.db";
 /// Bumped when the tables change; an older file is refused with a request to re-import.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -30,6 +30,8 @@ pub enum StoreError {
     Missing(PathBuf),
     /// The file is not a store this version can read.
     Incompatible(PathBuf, String),
+    /// A store of another schema version (rebuilt by the next import).
+    OtherSchema(PathBuf, i64),
     Sqlite(PathBuf, rusqlite::Error),
     Io(PathBuf, std::io::Error),
     /// A source to import could not be read at all.
@@ -42,6 +44,12 @@ impl std::fmt::Display for StoreError {
             StoreError::Missing(p) => write!(
                 f,
                 "no advisory database at {} (import one: `dockguard db import PATH|URL`)",
+                p.display()
+            ),
+            StoreError::OtherSchema(p, v) => write!(
+                f,
+                "{}: database schema {v}, this dockguard reads {SCHEMA_VERSION}; import the \
+                 advisories again (`dockguard db import` or `db update`) to rebuild it",
                 p.display()
             ),
             StoreError::Incompatible(p, why) => write!(
@@ -313,10 +321,7 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<()> {
         })?;
     match version.and_then(|v| v.parse::<i64>().ok()) {
         Some(SCHEMA_VERSION) => Ok(()),
-        Some(v) => Err(StoreError::Incompatible(
-            path.to_path_buf(),
-            format!("database schema {v}, this dockguard reads {SCHEMA_VERSION}"),
-        )),
+        Some(v) => Err(StoreError::OtherSchema(path.to_path_buf(), v)),
         None => Err(StoreError::Incompatible(
             path.to_path_buf(),
             "not an advisory database (no schema version)".into(),
@@ -413,9 +418,16 @@ pub fn import(dir: &Path, sources: &[Source], now: i64) -> Result<ImportReport> 
     let _ = std::fs::remove_file(&tmp);
     let guard = TempFile(tmp.clone());
     if live.is_file() {
-        // The live file is checked before it is built on.
-        drop(Store::open(dir)?);
-        std::fs::copy(&live, &tmp).map_err(|e| StoreError::Io(tmp.clone(), e))?;
+        // The live file is checked before it is built on; a store of another schema version
+        // is rebuilt from this import alone, anything else is left alone.
+        match Store::open(dir) {
+            Ok(store) => {
+                drop(store);
+                std::fs::copy(&live, &tmp).map_err(|e| StoreError::Io(tmp.clone(), e))?;
+            }
+            Err(StoreError::OtherSchema(..)) => {}
+            Err(e) => return Err(e),
+        }
     }
     let mut conn = Connection::open(&tmp).map_err(|e| StoreError::Sqlite(tmp.clone(), e))?;
     let sql = |e| StoreError::Sqlite(tmp.clone(), e);

@@ -120,6 +120,23 @@ pub struct DbDirArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(
+    long_about = "Known vulnerabilities (step 6): the package inventory of TARGET (read as by \
+`dockguard sbom`: an image, a root filesystem, a project directory or an SBOM document) matched \
+against the local OSV advisory database (`dockguard db`) with each ecosystem's version rules.\n\n\
+Accepted vulnerabilities are listed in `.dockguard.toml` (found as `dockguard lint` finds it: \
+the repository root down to TARGET, or the current directory for image names), each with a \
+reason and an optional last day:\n\n  [vuln]\n  ignore = [\n    { id = \"CVE-2023-43804\", \
+package = \"urllib3\", reason = \"no cross-origin redirects\", expires = 2027-01-31 },\n  ]\n\n\
+An entry matches the vulnerability's id or any alias, and only the named package when `package` \
+is set (a name or a purl). Past `expires` it no longer applies and a warning says so. OpenVEX \
+documents (--vex) suppress findings their latest statement says are not_affected or fixed. \
+Ignored and suppressed findings are counted, and listed in JSON; CycloneDX keeps VEX-suppressed \
+ones with their analysis.\n\nFormats: table (default), json, sarif (SARIF 2.1.0 for GitHub code \
+scanning), cyclonedx (CycloneDX 1.6: the SBOM with its vulnerabilities).\n\nExit codes: 0 no \
+vulnerability reported, 1 vulnerabilities reported, 2 unreadable targets, configuration or VEX \
+documents, missing database or usage errors."
+)]
 pub struct VulnArgs {
     #[command(flatten)]
     pub image: ImageTargetArgs,
@@ -137,12 +154,27 @@ pub struct VulnArgs {
     /// Leave out vulnerabilities no release fixes yet.
     #[arg(long)]
     pub ignore_unfixed: bool,
+    /// Read the `[vuln] ignore` entries from this configuration file instead of discovering
+    /// `.dockguard.toml` files.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file (no ignore entries).
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// An OpenVEX document (repeatable): findings whose latest statement is not_affected or
+    /// fixed are left out.
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum VulnFormat {
     Table,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// CycloneDX 1.6 JSON: the inventory and its vulnerabilities.
+    Cyclonedx,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -169,6 +201,33 @@ pub enum DbCommand {
         /// Warn when the newest import is older than this many days.
         #[arg(long, default_value = "7", value_name = "DAYS")]
         max_age: u64,
+    },
+    /// Download the ecosystems' OSV exports (`<Ecosystem>/all.zip`) from the OSV bucket or a
+    /// mirror and import them. Conditional requests (nothing is downloaded when nothing
+    /// changed), interrupted downloads resumed, checksums verified (Cloud Storage's MD5, a
+    /// mirror's `all.zip.sha256`); the database is replaced atomically, and not at all when a
+    /// download fails.
+    Update {
+        #[command(flatten)]
+        db: DbDirArgs,
+        /// Base URL of the bucket or of a mirror with its layout.
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "DOCKGUARD_OSV_MIRROR",
+            default_value = dockguard_vuln::update::DEFAULT_BASE_URL
+        )]
+        mirror: String,
+        /// An ecosystem to update (repeatable; default: PyPI, npm, crates.io, Go, Maven,
+        /// RubyGems, NuGet, Packagist, Debian, Alpine, Ubuntu).
+        #[arg(long, value_name = "NAME")]
+        ecosystem: Vec<String>,
+        /// Allow a plain http:// mirror that is not on the loopback interface.
+        #[arg(long)]
+        allow_http: bool,
+        /// Refuse an export larger than this many MiB.
+        #[arg(long, default_value = "2048", value_name = "MIB")]
+        max_size: u64,
     },
 }
 
@@ -322,6 +381,10 @@ pub struct ScanArgs {
     /// expanded), to match an existing hadolint baseline. See docs/hadolint-differences.md.
     #[arg(long)]
     pub hadolint_compat: bool,
+    /// The advisory database the project's packages are matched against (VU100); without
+    /// one, a note says how to get it.
+    #[command(flatten)]
+    pub db: DbDirArgs,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -100,6 +100,7 @@ pub fn scan(args: &crate::cli::ScanArgs) -> Result<RunResult> {
         secrets_root: Some(path.clone()),
         images: args.image.clone(),
         hadolint_compat: args.hadolint_compat,
+        vuln_db: Some(args.db.clone()),
     };
     run(
         &[path],
@@ -122,6 +123,45 @@ struct RunExtras {
     images: Vec<String>,
     /// `--hadolint-compat`: turns on the config's `hadolint_compat` (it never turns it off).
     hadolint_compat: bool,
+    /// Match the project's packages (the `secrets_root` directory) against this advisory
+    /// database (VU100), when it exists.
+    vuln_db: Option<crate::cli::DbDirArgs>,
+}
+
+/// VU100 findings of the packages of the project at `root`. No database is not an error: a
+/// note says how to get one and the scan goes on without step 6's vulnerabilities.
+fn project_vulnerabilities(
+    root: &Path,
+    db: &crate::cli::DbDirArgs,
+    config: &Config,
+) -> Result<Vec<Finding>, String> {
+    let dir = crate::vuln::db_dir(db).map_err(|e| e.to_string())?;
+    let store = match dockguard_vuln::store::Store::open(&dir) {
+        Ok(store) => store,
+        Err(dockguard_vuln::store::StoreError::Missing(path)) => {
+            eprintln!(
+                "dockguard: note: no advisory database at {}: packages not checked for \
+                 vulnerabilities (step 6); get one with `dockguard db update` or `dockguard db \
+                 import <osv-export.zip>`",
+                path.display()
+            );
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let inventory = dockguard_packages::inventory_of(
+        &dockguard_image::RootfsSource::project(root),
+        &dockguard_image::Limits::default(),
+    )
+    .map_err(|e| format!("{}: {e}", root.display()))?;
+    let report =
+        dockguard_vuln::matcher::match_inventory(&store, &inventory).map_err(|e| e.to_string())?;
+    Ok(dockguard_vuln::rule::findings(
+        &report,
+        &inventory,
+        config,
+        &display_name(root),
+    ))
 }
 
 /// SE100 findings of every file under `root`, except where an analyser of the file already
@@ -327,6 +367,15 @@ fn run(
     let mut files_scanned = outcomes.len();
     if let Some(root) = &extras.secrets_root {
         match project_secrets(root, &config, &findings, &mut sources) {
+            Ok(found) => findings.extend(found),
+            Err(message) => {
+                eprintln!("dockguard: error: {message}");
+                input_errors += 1;
+            }
+        }
+    }
+    if let (Some(root), Some(db)) = (&extras.secrets_root, &extras.vuln_db) {
+        match project_vulnerabilities(root, db, &config) {
             Ok(found) => findings.extend(found),
             Err(message) => {
                 eprintln!("dockguard: error: {message}");

@@ -24,6 +24,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
         .chain(std::iter::once(
             &dockguard_secrets::project::SECRET_IN_PROJECT_FILE,
         ))
+        .chain(std::iter::once(&dockguard_vuln::rule::VULNERABLE_PACKAGE))
         .collect()
 }
 

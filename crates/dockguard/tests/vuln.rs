@@ -284,6 +284,353 @@ fn python_project_with_real_pypi_advisories() {
     assert_eq!(high, ["CVE-2023-43804"]);
 }
 
+/// A pinned Python project (as `python_project_with_real_pypi_advisories`), its database and a
+/// `dockguard vuln` runner that sees no user configuration.
+struct PinnedProject {
+    project: tempfile::TempDir,
+    db: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl PinnedProject {
+    fn new() -> PinnedProject {
+        let project = tempfile::tempdir().unwrap();
+        std::fs::write(
+            project.path().join("requirements.txt"),
+            "Jinja2==2.10\nPyYAML==5.3\nurllib3==1.26.4\n",
+        )
+        .unwrap();
+        let db = tempfile::tempdir().unwrap();
+        let out = dockguard(&[
+            "db",
+            "import",
+            "--db-dir",
+            &db.path().display().to_string(),
+            &shared("PyPI/all.zip"),
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        PinnedProject {
+            project,
+            db,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.project.path().join(name).display().to_string()
+    }
+
+    fn vuln(&self, extra: &[&str]) -> std::process::Output {
+        Command::cargo_bin("dockguard")
+            .unwrap()
+            .env("XDG_CONFIG_HOME", self.home.path())
+            .env("HOME", self.home.path())
+            .args(["vuln", "--db-dir", &self.db.path().display().to_string()])
+            .args(extra)
+            .arg(self.project.path())
+            .output()
+            .unwrap()
+    }
+}
+
+fn ids(findings: &[Value]) -> BTreeSet<String> {
+    findings
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const VEX_JINJA: &str = r#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.org/vex/dockguard-test-1",
+  "author": "dockguard tests",
+  "timestamp": "2026-01-01T00:00:00Z",
+  "version": 1,
+  "statements": [
+    {"vulnerability": {"name": "GHSA-462w-v97r-4m45"},
+     "products": [{"@id": "pkg:pypi/jinja2"}],
+     "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"},
+    {"vulnerability": {"name": "CVE-2020-28493"},
+     "products": [{"@id": "pkg:pypi/jinja2@2.10"}],
+     "status": "affected", "action_statement": "upgrade"},
+    {"vulnerability": {"name": "CVE-2021-33503"},
+     "products": [{"@id": "pkg:pypi/urllib3@1.26.5"}],
+     "status": "fixed"}
+  ]
+}"#;
+
+#[test]
+fn ignore_entries_and_vex_documents() {
+    let p = PinnedProject::new();
+    // One entry by an alias for one package, one expired, one for a package that is not there.
+    std::fs::write(
+        p.path(".dockguard.toml"),
+        r#"[vuln]
+ignore = [
+  { id = "GHSA-v845-jxx5-vc9f", package = "urllib3", reason = "no cross-origin redirects", expires = 2999-12-31 },
+  { id = "CVE-2020-1747", reason = "trusted YAML only", expires = "2001-01-01" },
+  { id = "CVE-2020-14343", package = "ruamel.yaml", reason = "another package" },
+]
+"#,
+    )
+    .unwrap();
+    std::fs::write(p.path("vex.json"), VEX_JINJA).unwrap();
+    let out = p.vuln(&["-f", "json", "--vex", &p.path("vex.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            ".dockguard.toml:4:3: the ignore entry for CVE-2020-1747 expired on 2001-01-01"
+        ),
+        "{err}"
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want: BTreeSet<String> = [
+        "CVE-2020-28493",
+        "CVE-2020-14343",
+        "CVE-2020-1747",
+        "CVE-2021-33503",
+        "CVE-2023-45803",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect();
+    assert_eq!(ids(doc["findings"].as_array().unwrap()), want);
+    let ignored = doc["ignored"].as_array().unwrap();
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert_eq!(ignored[0]["id"], "CVE-2023-43804");
+    assert_eq!(ignored[0]["reason"], "no cross-origin redirects");
+    assert_eq!(ignored[0]["expires"], "2999-12-31");
+    assert!(
+        ignored[0]["entry"]
+            .as_str()
+            .unwrap()
+            .ends_with(".dockguard.toml:3:3")
+    );
+    let vex = doc["vex_suppressed"].as_array().unwrap();
+    assert_eq!(vex.len(), 1, "{vex:?}");
+    assert_eq!(vex[0]["id"], "CVE-2019-10906");
+    assert_eq!(vex[0]["status"], "not_affected");
+    assert_eq!(
+        vex[0]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    // The table counts what was left out.
+    let out = p.vuln(&["--vex", &p.path("vex.json")]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("5 vulnerabilities")
+            && table.contains("; 1 ignored; 1 not affected or fixed per VEX"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("CVE-2023-43804") && !table.contains("CVE-2019-10906"),
+        "{table}"
+    );
+    // --no-config: nothing ignored, no warning; --config names another file.
+    let out = p.vuln(&["-f", "json", "--no-config"]);
+    assert_eq!(findings(&out).len(), 7);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("expired"));
+    let other = p.path("other.toml");
+    std::fs::write(
+        &other,
+        "[[vuln.ignore]]\nid = \"pysec-2021-142\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    let out = p.vuln(&["-f", "json", "--config", &other]);
+    let got = ids(&findings(&out));
+    assert!(
+        !got.contains("CVE-2020-14343") && got.contains("CVE-2023-43804"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn bad_ignore_entries_and_vex_documents_are_usage_errors() {
+    let p = PinnedProject::new();
+    let check = |config: &str, vex: Option<&str>, want: &str| {
+        std::fs::write(p.path(".dockguard.toml"), config).unwrap();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(text) = vex {
+            std::fs::write(p.path("bad.vex.json"), text).unwrap();
+            args = vec!["--vex".into(), p.path("bad.vex.json")];
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = p.vuln(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "want {want:?} in {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    };
+    check(
+        "[vuln]\nignore = [{ id = \"CVE-1\" }]\n",
+        None,
+        ".dockguard.toml:2:",
+    );
+    check(
+        "[vuln]\nignore = [{ id = \"CVE-1\", reason = \"r\", expires = \"2027-02-30\" }]\n",
+        None,
+        ".dockguard.toml:2:51: expires: `2027-02-30` is not a day of the calendar",
+    );
+    check(
+        "",
+        Some(
+            "{\n  \"@context\": \"https://openvex.dev/ns/v0.2.0\",\n  \"statements\": [{\"status\": \"nope\"}]\n}",
+        ),
+        "bad.vex.json:3:",
+    );
+    check(
+        "",
+        Some(
+            r#"{"@context": "https://openvex.dev/ns/v0.2.0", "timestamp": "2026-01-01T00:00:00Z",
+                 "statements": [{"vulnerability": {"name": "X"}, "status": "not_affected"}]}"#,
+        ),
+        "bad.vex.json: statement 1: a not_affected statement needs a justification",
+    );
+    let out = p.vuln(&["--no-config", "--vex", "/nonexistent/vex.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/vex.json: cannot read"));
+}
+
+fn schema(path: &str) -> Value {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/schemas")
+        .join(path);
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{}: {e} (the shared schemas are required)", file.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .take(10)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+#[test]
+fn sarif_output_validates_against_the_official_schema() {
+    let p = PinnedProject::new();
+    let out = p.vuln(&["-f", "sarif", "--no-config"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema("sarif/sarif-schema-2.1.0.json"))
+        .unwrap();
+    assert_eq!(schema_errors(&validator, &log), Vec::<String>::new());
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(rules.len(), 7);
+    assert_eq!(results.len(), 7);
+    let rule = rules.iter().find(|r| r["id"] == "CVE-2023-43804").unwrap();
+    assert_eq!(rule["properties"]["security-severity"], "8.1");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    assert!(
+        rule["helpUri"].as_str().unwrap().starts_with("https://"),
+        "{rule}"
+    );
+    assert!(
+        rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("https://"),
+        "{rule}"
+    );
+    for r in results {
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        let at = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(at["uri"], "requirements.txt");
+        assert_eq!(at["uriBaseId"], "%SRCROOT%");
+    }
+    let high = results
+        .iter()
+        .find(|r| r["ruleId"] == "CVE-2023-43804")
+        .unwrap();
+    assert_eq!(high["level"], "error");
+    assert!(
+        high["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("urllib3 1.26.4")
+    );
+}
+
+#[test]
+fn cyclonedx_output_validates_against_the_1_6_schema() {
+    let p = PinnedProject::new();
+    std::fs::write(p.path("vex.json"), VEX_JINJA).unwrap();
+    let out = p.vuln(&[
+        "-f",
+        "cyclonedx",
+        "--no-config",
+        "--vex",
+        &p.path("vex.json"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .with_resource(
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            jsonschema::Resource::from_contents(schema("cyclonedx/spdx.schema.json")).unwrap(),
+        )
+        .with_resource(
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+            jsonschema::Resource::from_contents(schema("cyclonedx/jsf-0.82.schema.json")).unwrap(),
+        )
+        .build(&schema("cyclonedx/bom-1.6.schema.json"))
+        .unwrap();
+    assert_eq!(schema_errors(&validator, &bom), Vec::<String>::new());
+    let components = bom["components"].as_array().unwrap();
+    assert_eq!(components.len(), 3);
+    let vulns = bom["vulnerabilities"].as_array().unwrap();
+    // The six reported, and the one VEX says is not affected, with its analysis.
+    assert_eq!(vulns.len(), 7, "{vulns:?}");
+    for v in vulns {
+        for a in v["affects"].as_array().unwrap() {
+            let c = components
+                .iter()
+                .find(|c| c["bom-ref"] == a["ref"])
+                .unwrap_or_else(|| panic!("{a} is no component"));
+            assert_eq!(a["versions"][0]["version"], c["version"]);
+        }
+    }
+    let analysed: Vec<&Value> = vulns
+        .iter()
+        .filter(|v| v.get("analysis").is_some())
+        .collect();
+    assert_eq!(analysed.len(), 1);
+    assert_eq!(analysed[0]["id"], "CVE-2019-10906");
+    assert_eq!(analysed[0]["analysis"]["state"], "not_affected");
+    assert_eq!(
+        analysed[0]["analysis"]["justification"],
+        "code_not_reachable"
+    );
+    let high = vulns.iter().find(|v| v["id"] == "CVE-2023-43804").unwrap();
+    assert_eq!(high["recommendation"], "Upgrade urllib3 to 1.26.17");
+    let rating = &high["ratings"][0];
+    assert_eq!(
+        (rating["score"].as_f64(), rating["severity"].as_str()),
+        (Some(8.1), Some("high"))
+    );
+    assert_eq!(rating["method"], "CVSSv31");
+    assert!(rating["vector"].as_str().unwrap().starts_with("CVSS:3.1/"));
+}
+
 #[test]
 fn missing_database_and_bad_input() {
     let empty = tempfile::tempdir().unwrap();
@@ -309,4 +656,87 @@ fn missing_database_and_bad_input() {
         ".",
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn db_update_from_a_loopback_mirror() {
+    let bucket = tempfile::tempdir().unwrap();
+    std::fs::create_dir(bucket.path().join("PyPI")).unwrap();
+    std::fs::copy(shared("PyPI/all.zip"), bucket.path().join("PyPI/all.zip")).unwrap();
+    let server = dockguard_testsupport::http::FileServer::serve(bucket.path());
+    let db = tempfile::tempdir().unwrap();
+    let db_dir = db.path().display().to_string();
+    let update = || {
+        dockguard(&[
+            "db",
+            "update",
+            "--mirror",
+            &server.url(),
+            "--ecosystem",
+            "PyPI",
+            "--ecosystem",
+            "npm",
+            "--db-dir",
+            &db_dir,
+        ])
+    };
+    let out = update();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("PyPI  downloaded 2.5 MiB"), "{stdout}");
+    assert!(stdout.contains("npm   missing"), "{stdout}");
+    assert!(
+        stderr.contains("warning: npm has no export (HTTP 404"),
+        "{stderr}"
+    );
+    let imported: u64 = stdout
+        .split("imported ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(imported > 1000, "{stdout}");
+
+    let status = dockguard(&["db", "status", "--db-dir", &db_dir]);
+    let text = String::from_utf8_lossy(&status.stdout).to_string();
+    assert_eq!(status.status.code(), Some(0), "{text}");
+    assert!(text.contains(&format!("records:  {imported}")), "{text}");
+    assert!(
+        text.contains("last checked by db update 0.0 days ago"),
+        "{text}"
+    );
+
+    let before = std::fs::read(db.path().join("osv.db")).unwrap();
+    let out = update();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("PyPI  not modified"), "{stdout}");
+    assert!(stdout.contains("the database is up to date"), "{stdout}");
+    assert_eq!(std::fs::read(db.path().join("osv.db")).unwrap(), before);
+
+    // A new export whose sidecar digest does not match: exit 1, database unchanged.
+    std::fs::write(bucket.path().join("PyPI/all.zip.sha256"), "0".repeat(64)).unwrap();
+    let mut changed = std::fs::read(bucket.path().join("PyPI/all.zip")).unwrap();
+    let n = changed.len();
+    changed[n - 2..].copy_from_slice(&1u16.to_le_bytes());
+    changed.push(b'x');
+    std::fs::write(bucket.path().join("PyPI/all.zip"), &changed).unwrap();
+    let out = update();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("SHA-256 mismatch"), "{stderr}");
+    assert!(stderr.contains("the database was not changed"), "{stderr}");
+    assert_eq!(std::fs::read(db.path().join("osv.db")).unwrap(), before);
+
+    let out = dockguard(&[
+        "db",
+        "update",
+        "--mirror",
+        "http://mirror.example",
+        "--db-dir",
+        &db_dir,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("plain HTTP"));
 }
