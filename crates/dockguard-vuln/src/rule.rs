@@ -57,12 +57,13 @@ pub fn severity_of(s: Severity) -> dockguard_core::Severity {
 }
 
 /// One finding per vulnerability of the report, located at the file the package was found
-/// in (`root_label` prefixes the path: the project directory as the user named it).
+/// in, as `locate` names it (the project directory or the image as the user named it, and the
+/// path).
 pub fn findings(
     report: &Report,
     inventory: &Inventory,
     config: &Config,
-    root_label: &str,
+    locate: &dyn Fn(&str) -> String,
 ) -> Vec<Finding> {
     if !config.is_enabled(VULNERABLE_PACKAGE.code, VULNERABLE_PACKAGE.default_enabled) {
         return Vec::new();
@@ -73,11 +74,7 @@ pub fn findings(
         .filter_map(|f| {
             let p = inventory.packages.get(f.package)?;
             let path = p.locations.first().map(|l| l.path.as_str()).unwrap_or("");
-            let file = if root_label.is_empty() || root_label == "." {
-                path.to_string()
-            } else {
-                format!("{}/{path}", root_label.trim_end_matches('/'))
-            };
+            let file = locate(path);
             let fixed = match &f.fixed {
                 Some(v) => format!("fixed in {v}"),
                 None => "no fixed version yet".to_string(),

@@ -297,6 +297,29 @@ pub fn update(
     Ok(report)
 }
 
+/// Downloads one export from `url` (an `all.zip` of the OSV bucket or a mirror, for
+/// `dockguard db import URL`) into `dir/downloads/url-<digest of the URL>/`, with the checks
+/// of [`update`] (streamed, size-capped, resumed, MD5/`.sha256` verified, opened as a zip);
+/// returns the zip's path for [`crate::store::import`].
+pub fn download(dir: &Path, url: &str, options: &Options) -> Result<PathBuf, UpdateError> {
+    let url = check_base_url(url, options.allow_http)?;
+    let digest = {
+        use sha2::Digest;
+        hex(&sha2::Sha256::digest(url.as_bytes())[..8])
+    };
+    let edir = dir.join(DOWNLOADS).join(format!("url-{digest}"));
+    std::fs::create_dir_all(&edir).map_err(|e| UpdateError::Io(edir.clone(), e))?;
+    let agent = agent(url.starts_with("https://"), options);
+    let now = options.now.unwrap_or_else(now);
+    match fetch(&agent, &url, &edir, options, now) {
+        Ok(Outcome::Downloaded { .. } | Outcome::NotModified) => Ok(edir.join(ZIP)),
+        Ok(Outcome::Missing { status }) => Err(UpdateError::Invalid(format!(
+            "{url}: HTTP {status}: no such export"
+        ))),
+        Ok(Outcome::Failed(why)) | Err(why) => Err(UpdateError::Invalid(why)),
+    }
+}
+
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

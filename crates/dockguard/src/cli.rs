@@ -185,10 +185,11 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand, Clone)]
 pub enum DbCommand {
-    /// Import OSV advisories: an OSV bucket export (`<Ecosystem>/all.zip`), a directory of OSV
-    /// JSON records, or single records. The database is replaced atomically.
+    /// Import OSV advisories: an OSV bucket export (`<Ecosystem>/all.zip`, a path or an
+    /// http(s) URL), a directory of OSV JSON records, or single records. The database is
+    /// replaced atomically.
     Import {
-        /// Files or directories to import.
+        /// Files, directories or http(s) URLs of exports to import.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         #[command(flatten)]

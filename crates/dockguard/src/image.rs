@@ -83,16 +83,32 @@ fn print_inventory(analysis: &Analysis, output: &crate::cli::OutputArgs) -> Resu
 
 /// Reads and analyses the image `args` names. Errors are one line naming the target.
 pub(crate) fn analyze(args: &ImageTargetArgs, config: &Config) -> Result<Analysis> {
+    analyze_with(args, config, None).map(|(analysis, _)| analysis)
+}
+
+/// [`analyze`], with the package inventory read by the same walk when `packages` is given
+/// (`scan`'s VU100); also returns the name the image is reported under.
+pub(crate) fn analyze_with(
+    args: &ImageTargetArgs,
+    config: &Config,
+    packages: Option<&mut dockguard_packages::PackageAnalyzer>,
+) -> Result<(Analysis, String)> {
     let mut facts = Facts::default();
-    let walked = walk_target(args, &mut facts.all_mut())?;
-    Ok(dockguard_image::checks::conclude(
+    let mut analyzers = facts.all_mut();
+    if let Some(p) = packages {
+        analyzers.push(p);
+    }
+    let walked = walk_target(args, &mut analyzers)?;
+    drop(analyzers);
+    let analysis = dockguard_image::checks::conclude(
         walked.manifest,
         walked.config,
         walked.result,
         facts,
         &walked.name,
         config,
-    ))
+    );
+    Ok((analysis, walked.name))
 }
 
 /// An image read and walked, from whichever source.

@@ -128,16 +128,12 @@ struct RunExtras {
     vuln_db: Option<crate::cli::DbDirArgs>,
 }
 
-/// VU100 findings of the packages of the project at `root`. No database is not an error: a
-/// note says how to get one and the scan goes on without step 6's vulnerabilities.
-fn project_vulnerabilities(
-    root: &Path,
-    db: &crate::cli::DbDirArgs,
-    config: &Config,
-) -> Result<Vec<Finding>, String> {
+/// The advisory database for VU100, `None` (after a note saying how to get one) when there is
+/// none: scanning goes on without step 6's vulnerabilities.
+fn vuln_store(db: &crate::cli::DbDirArgs) -> Result<Option<dockguard_vuln::store::Store>, String> {
     let dir = crate::vuln::db_dir(db).map_err(|e| e.to_string())?;
-    let store = match dockguard_vuln::store::Store::open(&dir) {
-        Ok(store) => store,
+    match dockguard_vuln::store::Store::open(&dir) {
+        Ok(store) => Ok(Some(store)),
         Err(dockguard_vuln::store::StoreError::Missing(path)) => {
             eprintln!(
                 "dockguard: note: no advisory database at {}: packages not checked for \
@@ -145,23 +141,57 @@ fn project_vulnerabilities(
                  import <osv-export.zip>`",
                 path.display()
             );
-            return Ok(Vec::new());
+            Ok(None)
         }
-        Err(e) => return Err(e.to_string()),
-    };
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// VU100 findings of an inventory, each located by `locate` (the package's path → the file
+/// reported).
+fn vulnerabilities(
+    store: &dockguard_vuln::store::Store,
+    inventory: &dockguard_packages::Inventory,
+    config: &Config,
+    locate: &dyn Fn(&str) -> String,
+) -> Result<Vec<Finding>, String> {
+    let mut report =
+        dockguard_vuln::matcher::match_inventory(store, inventory).map_err(|e| e.to_string())?;
+    // The configuration's `[vuln] ignore` entries hold here too (expired ones are reported
+    // by `dockguard vuln`).
+    let rules = crate::vuln::ignore_rules_of(config).map_err(|e| e.to_string())?;
+    report.findings = dockguard_vuln::ignore::apply(
+        &rules,
+        std::mem::take(&mut report.findings),
+        inventory,
+        dockguard_vuln::ignore::Date::today(),
+    )
+    .kept;
+    Ok(dockguard_vuln::rule::findings(
+        &report, inventory, config, locate,
+    ))
+}
+
+/// VU100 findings of the packages of the project at `root`.
+fn project_vulnerabilities(
+    root: &Path,
+    store: &dockguard_vuln::store::Store,
+    config: &Config,
+) -> Result<Vec<Finding>, String> {
     let inventory = dockguard_packages::inventory_of(
         &dockguard_image::RootfsSource::project(root),
         &dockguard_image::Limits::default(),
     )
     .map_err(|e| format!("{}: {e}", root.display()))?;
-    let report =
-        dockguard_vuln::matcher::match_inventory(&store, &inventory).map_err(|e| e.to_string())?;
-    Ok(dockguard_vuln::rule::findings(
-        &report,
-        &inventory,
-        config,
-        &display_name(root),
-    ))
+    let label = display_name(root);
+    let locate = |path: &str| {
+        if label.is_empty() || label == "." {
+            path.to_string()
+        } else {
+            format!("{}/{path}", label.trim_end_matches('/'))
+        }
+    };
+    vulnerabilities(store, &inventory, config, &locate)
 }
 
 /// SE100 findings of every file under `root`, except where an analyser of the file already
@@ -374,8 +404,19 @@ fn run(
             }
         }
     }
-    if let (Some(root), Some(db)) = (&extras.secrets_root, &extras.vuln_db) {
-        match project_vulnerabilities(root, db, &config) {
+    let store = match &extras.vuln_db {
+        Some(db) if config.is_enabled("VU100", true) => match vuln_store(db) {
+            Ok(store) => store,
+            Err(message) => {
+                eprintln!("dockguard: error: {message}");
+                input_errors += 1;
+                None
+            }
+        },
+        _ => None,
+    };
+    if let (Some(root), Some(store)) = (&extras.secrets_root, &store) {
+        match project_vulnerabilities(root, store, &config) {
             Ok(found) => findings.extend(found),
             Err(message) => {
                 eprintln!("dockguard: error: {message}");
@@ -394,10 +435,22 @@ fn run(
             password_stdin: false,
             plain_http: false,
         };
-        match crate::image::analyze(&args, &config) {
-            Ok(analysis) => {
+        let mut packages = dockguard_packages::PackageAnalyzer::default();
+        let wanted = store.is_some().then_some(&mut packages);
+        match crate::image::analyze_with(&args, &config, wanted) {
+            Ok((analysis, name)) => {
                 findings.extend(analysis.findings);
                 files_scanned += 1;
+                if let Some(store) = &store {
+                    let locate = |path: &str| format!("{name}:/{path}");
+                    match vulnerabilities(store, &packages.inventory, &config, &locate) {
+                        Ok(found) => findings.extend(found),
+                        Err(message) => {
+                            eprintln!("dockguard: error: {message}");
+                            input_errors += 1;
+                        }
+                    }
+                }
             }
             Err(e) => {
                 eprintln!("dockguard: error: {e}");

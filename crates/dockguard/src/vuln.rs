@@ -42,9 +42,23 @@ pub fn db(args: &DbArgs) -> Result<i32> {
     match &args.command {
         DbCommand::Import { paths, db } => {
             let dir = db_dir(db)?;
+            // A URL is downloaded first (as `db update` does: streamed, verified), then read.
             let sources = paths
                 .iter()
-                .map(|p| Source::of_path(p).map_err(|e| anyhow!("{e}")))
+                .map(|p| {
+                    let text = p.to_string_lossy();
+                    let local = if text.starts_with("http://") || text.starts_with("https://") {
+                        dockguard_vuln::update::download(
+                            &dir,
+                            &text,
+                            &dockguard_vuln::update::Options::default(),
+                        )
+                        .map_err(|e| anyhow!("{e}"))?
+                    } else {
+                        p.clone()
+                    };
+                    Source::of_path(&local).map_err(|e| anyhow!("{e}"))
+                })
                 .collect::<Result<Vec<_>>>()?;
             let started = std::time::Instant::now();
             let report = import(&dir, &sources, now()).map_err(|e| anyhow!("{e}"))?;
@@ -368,6 +382,14 @@ fn ignore_rules(args: &VulnArgs) -> Result<Vec<dockguard_vuln::ignore::Rule>> {
             }
         }
     }
+    ignore_rules_of(&cfg)
+}
+
+/// The `[vuln] ignore` entries of a loaded configuration (also `dockguard scan`'s, for VU100).
+pub(crate) fn ignore_rules_of(
+    cfg: &dockguard_core::Config,
+) -> Result<Vec<dockguard_vuln::ignore::Rule>> {
+    use dockguard_core::config;
     let at = |o: &config::ConfigError| format!("{}:{}:{}", o.path.display(), o.line, o.column);
     cfg.vuln_ignores
         .iter()

@@ -740,3 +740,40 @@ fn db_update_from_a_loopback_mirror() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("plain HTTP"));
 }
+
+#[test]
+fn db_import_of_a_url() {
+    let bucket = tempfile::tempdir().unwrap();
+    std::fs::create_dir(bucket.path().join("crates.io")).unwrap();
+    std::fs::copy(
+        shared("crates.io/all.zip"),
+        bucket.path().join("crates.io/all.zip"),
+    )
+    .unwrap();
+    let server = dockguard_testsupport::http::FileServer::serve(bucket.path());
+    let db = tempfile::tempdir().unwrap();
+    let db_dir = db.path().display().to_string();
+    let url = format!("{}/crates.io/all.zip", server.url());
+    let out = dockguard(&["db", "import", "--db-dir", &db_dir, &url]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("imported 1206 records"), "{stdout}");
+    // A URL with nothing behind it: exit 2 naming it, no database written.
+    let empty = tempfile::tempdir().unwrap();
+    let missing = format!("{}/Nope/all.zip", server.url());
+    let out = dockguard(&[
+        "db",
+        "import",
+        "--db-dir",
+        &empty.path().display().to_string(),
+        &missing,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nope/all.zip"));
+    assert!(!empty.path().join("osv.db").exists());
+}
