@@ -212,3 +212,27 @@ pub fn wait_for_engine(host: &str, child: &mut Child, what: &str, log: &Path) {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// The package-inventory acceptance images, built by `bench/sbom-images.sh` into `dir` (tars
+/// and the package tools' truth files) once per process; the script keeps tars already there.
+/// Panics when the script fails (it needs root, docker, debootstrap, a Debian mirror and PyPI).
+pub fn sbom_images(dir: &Path) -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/sbom-images.sh");
+            let out = Command::new("bash")
+                .arg(&script)
+                .arg(dir)
+                .output()
+                .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
+            assert!(
+                out.status.success(),
+                "bench/sbom-images.sh failed (it needs root, docker, debootstrap, a Debian mirror \
+                 and PyPI):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            dir.to_path_buf()
+        })
+        .clone()
+}

@@ -15,27 +15,11 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The images, built once per target directory.
+/// The acceptance images (`bench/sbom-images.sh`), kept in the target directory.
 fn images() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sbom-images");
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/sbom-images.sh");
-            let out = std::process::Command::new("bash")
-                .arg(&script)
-                .arg(&dir)
-                .output()
-                .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-            assert!(
-                out.status.success(),
-                "bench/sbom-images.sh failed (it needs root, docker, debootstrap, a Debian mirror \
-                 and PyPI):\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            dir
-        })
-        .clone()
+    dockguard_testsupport::sbom_images(
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sbom-images"),
+    )
 }
 
 fn dockguard_sbom(args: &[&str]) -> Value {

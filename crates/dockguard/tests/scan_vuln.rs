@@ -12,15 +12,8 @@ fn shared(rel: &str) -> String {
     p.display().to_string()
 }
 
-#[test]
-fn scan_reports_vulnerable_packages_in_step_6() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::create_dir(project.path().join("api")).unwrap();
-    std::fs::write(
-        project.path().join("api/requirements.txt"),
-        "urllib3==1.26.4\nclick==8.1.7\n",
-    )
-    .unwrap();
+/// A database of the PyPI advisories of `../shared/osv/`.
+fn pypi_db() -> tempfile::TempDir {
     let db = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("dockguard")
         .unwrap()
@@ -30,6 +23,19 @@ fn scan_reports_vulnerable_packages_in_step_6() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+    db
+}
+
+#[test]
+fn scan_reports_vulnerable_packages_in_step_6() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir(project.path().join("api")).unwrap();
+    std::fs::write(
+        project.path().join("api/requirements.txt"),
+        "urllib3==1.26.4\nclick==8.1.7\n",
+    )
+    .unwrap();
+    let db = pypi_db();
     let out = Command::cargo_bin("dockguard")
         .unwrap()
         .current_dir(project.path())
@@ -118,15 +124,7 @@ fn scan_matches_image_packages_and_honours_ignore_entries() {
         "Metadata-Version: 2.1\nName: PyYAML\nVersion: 5.3\n",
     )
     .unwrap();
-    let db = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("dockguard")
-        .unwrap()
-        .args(["db", "import", "--db-dir"])
-        .arg(db.path())
-        .arg(shared("PyPI/all.zip"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let db = pypi_db();
     let out = Command::cargo_bin("dockguard")
         .unwrap()
         .current_dir(project.path())

@@ -9,25 +9,11 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+/// The acceptance images (`bench/sbom-images.sh`), kept in the target directory.
 fn images() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sbom-images");
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/sbom-images.sh");
-            let out = std::process::Command::new("bash")
-                .arg(&script)
-                .arg(&dir)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "bench/sbom-images.sh failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            dir
-        })
-        .clone()
+    dockguard_testsupport::sbom_images(
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sbom-images"),
+    )
 }
 
 fn shared(rel: &str) -> String {
