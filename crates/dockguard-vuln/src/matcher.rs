@@ -49,15 +49,35 @@ pub struct Report {
 /// Matches every package of `inventory`.
 pub fn match_inventory(store: &Store, inventory: &Inventory) -> Result<Report> {
     let mut report = Report::default();
+    let queries: Vec<Option<crate::ecosystem::Query>> = inventory
+        .packages
+        .iter()
+        .map(|p| query_for(p, inventory.distro.as_ref()))
+        .collect();
+    // One batch of lookups per ecosystem.
+    let mut wanted: std::collections::BTreeMap<&crate::ecosystem::Key, BTreeSet<&str>> =
+        Default::default();
+    for q in queries.iter().flatten() {
+        wanted.entry(&q.key).or_default().insert(q.name.as_str());
+    }
+    let mut found_by_key = std::collections::HashMap::new();
+    for (key, names) in &wanted {
+        let names: Vec<&str> = names.iter().copied().collect();
+        found_by_key.insert(*key, store.lookup_many(key, &names)?);
+    }
+    let none = Vec::new();
     for (index, package) in inventory.packages.iter().enumerate() {
-        let Some(query) = query_for(package, inventory.distro.as_ref()) else {
+        let Some(query) = &queries[index] else {
             report.not_covered += 1;
             continue;
         };
         report.checked += 1;
-        let matches = store.lookup(&query.key, &query.name)?;
+        let matches = found_by_key
+            .get(&query.key)
+            .and_then(|m| m.get(&query.name))
+            .unwrap_or(&none);
         let mut hits: Vec<Hit<'_>> = Vec::new();
-        for found in &matches {
+        for found in matches {
             let record = &found.record;
             let mut hit: Option<Option<String>> = None;
             for affected in &found.affected {

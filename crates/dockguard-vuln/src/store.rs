@@ -177,43 +177,68 @@ impl Store {
     /// ones left out: each as its summary record ([`summary_of`]: ids, aliases, summary,
     /// severities; no details or references) with its `affected` entries for that package.
     pub fn lookup(&self, key: &Key, name: &str) -> Result<Vec<Match>> {
+        Ok(self
+            .lookup_many(key, &[name])?
+            .remove(name)
+            .unwrap_or_default())
+    }
+
+    /// [`Store::lookup`] for many names of one ecosystem at once (a few queries instead of one
+    /// a package): name → its advisories.
+    pub fn lookup_many(&self, key: &Key, names: &[&str]) -> Result<HashMap<String, Vec<Match>>> {
+        /// Names bound per query (SQLite allows 32,766 parameters).
+        const CHUNK: usize = 500;
         let sql = |e| StoreError::Sqlite(self.path.clone(), e);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.summary, f.entries FROM affected f JOIN advisory a ON a.id = f.id \
-                 WHERE f.base = ?1 AND f.release = ?2 AND f.name = ?3 AND a.withdrawn = 0",
-            )
-            .map_err(sql)?;
-        let rows = stmt
-            .query_map(params![key.base, key.release, name], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, Vec<u8>>(1)?,
-                    row.get::<_, Vec<u8>>(2)?,
+        let mut out: HashMap<String, Vec<Match>> = HashMap::new();
+        for chunk in names.chunks(CHUNK) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT f.name, a.id, a.summary, f.entries FROM affected f \
+                     JOIN advisory a ON a.id = f.id WHERE f.base = ? AND f.release = ? \
+                     AND a.withdrawn = 0 AND f.name IN ({marks})"
                 ))
-            })
-            .map_err(sql)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, summary, entries) = row.map_err(sql)?;
-            let broken = |e: String| {
-                StoreError::Incompatible(self.path.clone(), format!("record {id}: {e}"))
-            };
-            let cached = self.cache.borrow().get(&id).cloned();
-            let record = match cached {
-                Some(r) => r,
-                None => {
-                    let record = std::rc::Rc::new(osv::parse(&summary).map_err(broken)?);
-                    self.cache.borrow_mut().insert(id.clone(), record.clone());
-                    record
-                }
-            };
-            let affected: Vec<Affected> =
-                serde_json::from_slice(&entries).map_err(|e| broken(e.to_string()))?;
-            out.push(Match { record, affected });
+                .map_err(sql)?;
+            let mut params: Vec<&dyn rusqlite::ToSql> = vec![&key.base, &key.release];
+            params.extend(chunk.iter().map(|n| n as &dyn rusqlite::ToSql));
+            let rows = stmt
+                .query_map(params.as_slice(), |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, Vec<u8>>(2)?,
+                        row.get::<_, Vec<u8>>(3)?,
+                    ))
+                })
+                .map_err(sql)?;
+            for row in rows {
+                let (name, id, summary, entries) = row.map_err(sql)?;
+                let found = self.decode(&id, &summary, &entries)?;
+                out.entry(name).or_default().push(found);
+            }
         }
         Ok(out)
+    }
+
+    /// A lookup row as a [`Match`], the summary record cached by id.
+    fn decode(&self, id: &str, summary: &[u8], entries: &[u8]) -> Result<Match> {
+        let broken =
+            |e: String| StoreError::Incompatible(self.path.clone(), format!("record {id}: {e}"));
+        let cached = self.cache.borrow().get(id).cloned();
+        let record = match cached {
+            Some(r) => r,
+            None => {
+                let record = std::rc::Rc::new(osv::parse(summary).map_err(broken)?);
+                self.cache
+                    .borrow_mut()
+                    .insert(id.to_string(), record.clone());
+                record
+            }
+        };
+        let affected: Vec<Affected> =
+            serde_json::from_slice(entries).map_err(|e| broken(e.to_string()))?;
+        Ok(Match { record, affected })
     }
 
     /// The whole record as imported (details, references and all).
