@@ -42,6 +42,9 @@ pub enum Command {
     Vuln(VulnArgs),
     /// The local OSV advisory database: import exports, show its status.
     Db(DbArgs),
+    /// Custom seccomp profiles (step 7): lint them, compare them with Docker's default, diff
+    /// two of them.
+    Seccomp(SeccompArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -175,6 +178,69 @@ pub enum VulnFormat {
     Sarif,
     /// CycloneDX 1.6 JSON: the inventory and its vulnerabilities.
     Cyclonedx,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SeccompArgs {
+    #[command(subcommand)]
+    pub command: SeccompCommand,
+}
+
+/// What a profile is evaluated for, in `compare` and `diff`.
+#[derive(Debug, Args, Clone)]
+pub struct SeccompContextArgs {
+    /// Architecture, as the profile's `includes.arches` names it (amd64, arm64, …).
+    #[arg(long, default_value = "amd64")]
+    pub arch: String,
+    /// Host kernel MAJOR.MINOR (entries with a `minKernel` apply from it); default: unknown,
+    /// so such entries do not apply.
+    #[arg(long, value_name = "VERSION")]
+    pub kernel: Option<String>,
+    /// The container's capabilities (repeatable; default: Docker's default set).
+    #[arg(long = "cap", value_name = "CAP_NAME")]
+    pub caps: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum SeccompCommand {
+    /// Lint seccomp profiles (rules SC100–SC106): allow-by-default, dangerous syscalls without
+    /// a capability gate, `clone` without the namespace filter, LOG/TRACE actions, missing
+    /// architectures, errno values that break glibc's fallbacks, unknown syscall names.
+    Lint {
+        /// Profile files (JSON).
+        #[arg(required = true, value_name = "PROFILE")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Syscalls a profile allows beyond Docker's default profile (with the risk of each
+    /// dangerous one), and those it drops.
+    Compare {
+        #[arg(value_name = "PROFILE")]
+        profile: PathBuf,
+        #[command(flatten)]
+        context: SeccompContextArgs,
+    },
+    /// Syscalls profile B allows that A does not, and the reverse.
+    Diff {
+        #[arg(value_name = "A")]
+        a: PathBuf,
+        #[arg(value_name = "B")]
+        b: PathBuf,
+        #[command(flatten)]
+        context: SeccompContextArgs,
+    },
 }
 
 #[derive(Debug, Args, Clone)]

@@ -9,6 +9,7 @@ mod info;
 mod lint;
 mod registry;
 mod sbom;
+mod seccomp;
 mod settings;
 mod vuln;
 
@@ -39,6 +40,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Sbom(args) => sbom::run(&args),
         cli::Command::Vuln(args) => vuln::run(&args),
         cli::Command::Db(args) => vuln::db(&args),
+        cli::Command::Seccomp(args) => seccomp::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {

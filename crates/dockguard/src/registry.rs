@@ -25,6 +25,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
             &dockguard_secrets::project::SECRET_IN_PROJECT_FILE,
         ))
         .chain(std::iter::once(&dockguard_vuln::rule::VULNERABLE_PACKAGE))
+        .chain(dockguard_seccomp::rule_metas())
         .collect()
 }
 

@@ -1,0 +1,193 @@
+//! `dockguard seccomp lint|compare|diff`: custom seccomp profiles (step 7).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+use dockguard_report::Report;
+use dockguard_seccomp::{Context, SetDiff};
+use serde_json::json;
+
+use crate::cli::{DiffFormat, SeccompArgs, SeccompCommand, SeccompContextArgs};
+
+pub fn run(args: &SeccompArgs) -> Result<i32> {
+    match &args.command {
+        SeccompCommand::Lint {
+            paths,
+            output,
+            config,
+        } => lint(paths, output, config),
+        SeccompCommand::Compare { profile, context } => {
+            let ctx = context_of(context)?;
+            let p = read(profile)?;
+            let d = dockguard_seccomp::compare(&p.profile, &ctx);
+            print(
+                &d,
+                "Docker's default profile",
+                &profile.display().to_string(),
+                context,
+            );
+            Ok(i32::from(!d.added.is_empty() || !d.widened.is_empty()))
+        }
+        SeccompCommand::Diff { a, b, context } => {
+            let ctx = context_of(context)?;
+            let (pa, pb) = (read(a)?, read(b)?);
+            let d = dockguard_seccomp::diff(&pa.profile, &pb.profile, &ctx);
+            print(
+                &d,
+                &a.display().to_string(),
+                &b.display().to_string(),
+                context,
+            );
+            Ok(i32::from(!d.is_empty()))
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<dockguard_seccomp::SeccompProfile> {
+    dockguard_seccomp::parse_file(path).map_err(|e| anyhow!("{e}"))
+}
+
+fn context_of(args: &SeccompContextArgs) -> Result<Context> {
+    let mut ctx = Context {
+        arch: args.arch.clone(),
+        ..Context::default()
+    };
+    if !args.caps.is_empty() {
+        ctx.caps = args
+            .caps
+            .iter()
+            .map(|c| {
+                let c = c.to_ascii_uppercase();
+                if c.starts_with("CAP_") {
+                    c
+                } else {
+                    format!("CAP_{c}")
+                }
+            })
+            .collect();
+    }
+    if let Some(k) = &args.kernel {
+        ctx.kernel = Some(
+            dockguard_seccomp::profile::parse_kernel(k)
+                .ok_or_else(|| anyhow!("--kernel {k}: expected MAJOR.MINOR, e.g. 6.1"))?,
+        );
+    }
+    Ok(ctx)
+}
+
+/// The diff from `a` to `b`, as a table or JSON on standard output.
+fn print(d: &SetDiff, a: &str, b: &str, args: &SeccompContextArgs) {
+    match args.format {
+        DiffFormat::Json => {
+            let change =
+                |c: &dockguard_seccomp::diff::Change| json!({"syscall": c.name, "risk": c.risk});
+            let doc = json!({
+                "from": a,
+                "to": b,
+                "arch": args.arch,
+                "added": d.added.iter().map(change).collect::<Vec<_>>(),
+                "widened": d.widened.iter().map(change).collect::<Vec<_>>(),
+                "removed": d.removed,
+                "narrowed": d.narrowed,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        DiffFormat::Table => {
+            println!("{b} compared with {a} ({}):", args.arch);
+            for (title, list) in [
+                ("allowed only by", &d.added),
+                ("allowed for all arguments only by", &d.widened),
+            ] {
+                if list.is_empty() {
+                    continue;
+                }
+                println!("  {title} {b} ({}):", list.len());
+                for c in list {
+                    match c.risk {
+                        Some(risk) => println!("    + {:<22} {risk}", c.name),
+                        None => println!("    + {}", c.name),
+                    }
+                }
+            }
+            for (title, list) in [
+                ("not allowed by", &d.removed),
+                ("allowed only for some arguments by", &d.narrowed),
+            ] {
+                if !list.is_empty() {
+                    println!("  {title} {b} ({}): {}", list.len(), list.join(" "));
+                }
+            }
+            if d.is_empty() {
+                println!("  the same syscalls");
+            }
+        }
+    }
+}
+
+fn lint(
+    paths: &[PathBuf],
+    output: &crate::cli::OutputArgs,
+    config_args: &crate::cli::ConfigArgs,
+) -> Result<i32> {
+    let config = crate::settings::load(
+        config_args,
+        paths
+            .first()
+            .map(PathBuf::as_path)
+            .unwrap_or(Path::new(".")),
+    )?;
+    let mut findings = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut input_errors = 0;
+    for path in paths {
+        match dockguard_seccomp::parse_file(path) {
+            Ok(profile) => {
+                findings.extend(dockguard_seccomp::lint(&profile, &config));
+                if let Ok(text) = std::fs::read_to_string(path) {
+                    sources.insert(path.display().to_string(), text);
+                }
+            }
+            Err(e) => {
+                eprintln!("dockguard: error: {e}");
+                input_errors += 1;
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        (
+            &a.location.file,
+            a.location.line,
+            a.location.column,
+            &a.code,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                &b.code,
+            ))
+    });
+    let fail_on = output
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(crate::lint::DEFAULT_FAIL_ON);
+    let rules: Vec<dockguard_core::RuleMeta> = dockguard_seccomp::rule_metas()
+        .into_iter()
+        .copied()
+        .collect();
+    let report = Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &findings,
+        files_scanned: paths.len() - input_errors,
+        rules: &rules,
+        sources: &sources,
+        fail_on,
+    };
+    crate::lint::write_report(&report, output)?;
+    Ok(if input_errors > 0 {
+        2
+    } else {
+        i32::from(findings.iter().any(|f| f.severity >= fail_on))
+    })
+}
