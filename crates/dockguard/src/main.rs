@@ -1,5 +1,14 @@
 //! The `dockguard` binary: parses the command line, calls the library crates, prints, exits.
 
+/// `println!` that returns the write error (a closed pipe ends the command quietly, see
+/// `is_broken_pipe`) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?;
+    }};
+}
+
 mod bench;
 mod cli;
 mod containers;

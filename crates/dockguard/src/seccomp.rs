@@ -21,24 +21,30 @@ pub fn run(args: &SeccompArgs) -> Result<i32> {
             let ctx = context_of(context)?;
             let p = read(profile)?;
             let d = dockguard_seccomp::compare(&p.profile, &ctx);
+            let counts = [&dockguard_seccomp::docker_default().profile, &p.profile]
+                .map(|p| dockguard_seccomp::effective(p, &ctx).allowed.len());
             print(
                 &d,
+                counts,
                 "Docker's default profile",
                 &profile.display().to_string(),
                 context,
-            );
+            )?;
             Ok(i32::from(!d.added.is_empty() || !d.widened.is_empty()))
         }
         SeccompCommand::Diff { a, b, context } => {
             let ctx = context_of(context)?;
             let (pa, pb) = (read(a)?, read(b)?);
             let d = dockguard_seccomp::diff(&pa.profile, &pb.profile, &ctx);
+            let counts = [&pa.profile, &pb.profile]
+                .map(|p| dockguard_seccomp::effective(p, &ctx).allowed.len());
             print(
                 &d,
+                counts,
                 &a.display().to_string(),
                 &b.display().to_string(),
                 context,
-            );
+            )?;
             Ok(i32::from(!d.is_empty()))
         }
     }
@@ -76,8 +82,15 @@ fn context_of(args: &SeccompContextArgs) -> Result<Context> {
     Ok(ctx)
 }
 
-/// The diff from `a` to `b`, as a table or JSON on standard output.
-fn print(d: &SetDiff, a: &str, b: &str, args: &SeccompContextArgs) {
+/// The diff from `a` to `b` (which allow `counts` syscalls), as a table or JSON on standard
+/// output.
+fn print(
+    d: &SetDiff,
+    counts: [usize; 2],
+    a: &str,
+    b: &str,
+    args: &SeccompContextArgs,
+) -> Result<()> {
     match args.format {
         DiffFormat::Json => {
             let change =
@@ -85,16 +98,22 @@ fn print(d: &SetDiff, a: &str, b: &str, args: &SeccompContextArgs) {
             let doc = json!({
                 "from": a,
                 "to": b,
+                "allowed": {"from": counts[0], "to": counts[1]},
                 "arch": args.arch,
                 "added": d.added.iter().map(change).collect::<Vec<_>>(),
                 "widened": d.widened.iter().map(change).collect::<Vec<_>>(),
                 "removed": d.removed,
                 "narrowed": d.narrowed,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         DiffFormat::Table => {
-            println!("{b} compared with {a} ({}):", args.arch);
+            outln!(
+                "{b} compared with {a} ({}): {} syscalls allowed, {} by {a}",
+                args.arch,
+                counts[1],
+                counts[0]
+            );
             for (title, list) in [
                 ("allowed only by", &d.added),
                 ("allowed for all arguments only by", &d.widened),
@@ -102,11 +121,11 @@ fn print(d: &SetDiff, a: &str, b: &str, args: &SeccompContextArgs) {
                 if list.is_empty() {
                     continue;
                 }
-                println!("  {title} {b} ({}):", list.len());
+                outln!("  {title} {b} ({}):", list.len());
                 for c in list {
                     match c.risk {
-                        Some(risk) => println!("    + {:<22} {risk}", c.name),
-                        None => println!("    + {}", c.name),
+                        Some(risk) => outln!("    + {:<22} {risk}", c.name),
+                        None => outln!("    + {}", c.name),
                     }
                 }
             }
@@ -115,14 +134,15 @@ fn print(d: &SetDiff, a: &str, b: &str, args: &SeccompContextArgs) {
                 ("allowed only for some arguments by", &d.narrowed),
             ] {
                 if !list.is_empty() {
-                    println!("  {title} {b} ({}): {}", list.len(), list.join(" "));
+                    outln!("  {title} {b} ({}): {}", list.len(), list.join(" "));
                 }
             }
             if d.is_empty() {
-                println!("  the same syscalls");
+                outln!("  the same syscalls");
             }
         }
     }
+    Ok(())
 }
 
 fn lint(

@@ -71,7 +71,7 @@ pub fn db(args: &DbArgs) -> Result<i32> {
                     report.skipped as usize - report.warnings.len()
                 );
             }
-            println!(
+            outln!(
                 "imported {} records into {} in {:.2} s: {} new, {} replaced, {} unchanged, {} skipped{}",
                 report.read,
                 dir.join(dockguard_vuln::store::FILE_NAME).display(),
@@ -97,17 +97,17 @@ pub fn db(args: &DbArgs) -> Result<i32> {
             let size = std::fs::metadata(store.path())
                 .map(|m| m.len())
                 .unwrap_or(0);
-            println!(
+            outln!(
                 "database: {} ({:.1} MiB)",
                 store.path().display(),
                 size as f64 / 1048576.0
             );
-            println!(
+            outln!(
                 "records:  {}",
                 store.record_count().map_err(|e| anyhow!("{e}"))?
             );
             for c in store.counts().map_err(|e| anyhow!("{e}"))? {
-                println!("  {:<24} {:>7} advisories", c.ecosystem, c.advisories);
+                outln!("  {:<24} {:>7} advisories", c.ecosystem, c.advisories);
             }
             let imports = store.imports().map_err(|e| anyhow!("{e}"))?;
             // A `db update` that found nothing new counts as fresh as an import.
@@ -119,7 +119,7 @@ pub fn db(args: &DbArgs) -> Result<i32> {
                 .max()
                 .unwrap_or(0);
             let age_days = (now() - newest).max(0) as f64 / 86400.0;
-            println!(
+            outln!(
                 "updated:  {:.1} days ago ({} imports{})",
                 age_days,
                 imports.len(),
@@ -185,7 +185,7 @@ fn db_update(
             for w in &import.warnings {
                 eprintln!("dockguard: warning: skipped {w}");
             }
-            println!(
+            outln!(
                 "imported {} records into {} in {:.2} s: {} new, {} replaced, {} unchanged, {} skipped",
                 import.read,
                 dir.join(dockguard_vuln::store::FILE_NAME).display(),
@@ -197,7 +197,7 @@ fn db_update(
             );
         }
         None if dir.join(dockguard_vuln::store::FILE_NAME).is_file() => {
-            println!("the database is up to date")
+            outln!("the database is up to date")
         }
         None => {
             eprintln!("dockguard: error: none of the ecosystems has an export at {mirror}");
