@@ -143,3 +143,17 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionErro
         )),
     }
 }
+
+/// Test helper: each `(a, b, want)` compares as `want` under `compare`, and `(b, a)` as its
+/// reverse.
+#[cfg(test)]
+pub(crate) fn assert_orderings(
+    compare: fn(&str, &str) -> Result<Ordering, VersionError>,
+    cases: &[(&str, &str, Ordering)],
+) {
+    for &(a, b, want) in cases {
+        let got = |x: &str, y: &str| compare(x, y).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got(a, b), want, "{a} vs {b}");
+        assert_eq!(got(b, a), want.reverse(), "{b} vs {a}");
+    }
+}

@@ -269,10 +269,7 @@ mod tests {
                 Greater,
             ),
         ];
-        for (a, b, want) in cases {
-            assert_eq!(cmp(a, b), want, "{a} vs {b}");
-            assert_eq!(cmp(b, a), want.reverse(), "{b} vs {a}");
-        }
+        super::super::assert_orderings(compare, &cases);
     }
 
     #[test]
