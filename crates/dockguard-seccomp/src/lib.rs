@@ -5,9 +5,11 @@
 
 pub mod dangerous;
 pub mod diff;
+pub mod generate;
 pub mod lint;
 pub mod names;
 pub mod profile;
+pub mod record;
 pub mod rules;
 
 pub use diff::{Context, SetDiff, compare, diff, effective};

@@ -241,6 +241,23 @@ pub enum SeccompCommand {
         #[command(flatten)]
         context: SeccompContextArgs,
     },
+    /// Run a command under ptrace (Linux x86_64), following all its processes and threads,
+    /// and write a profile that allows the syscalls it made plus what runc needs to start a
+    /// container process, refusing all others with EPERM.
+    Record {
+        /// Where to write the profile (default: standard output).
+        #[arg(short, long, value_name = "PROFILE")]
+        output: Option<PathBuf>,
+        /// Also allow what this existing profile allows (whatever the arguments).
+        #[arg(long, value_name = "PROFILE")]
+        merge: Option<PathBuf>,
+        /// Kill the command and all it started after this many seconds (an error).
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
+        /// The command and its arguments, after `--`.
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args, Clone)]

@@ -47,6 +47,77 @@ pub fn run(args: &SeccompArgs) -> Result<i32> {
             )?;
             Ok(i32::from(!d.is_empty()))
         }
+        SeccompCommand::Record {
+            output,
+            merge,
+            timeout,
+            command,
+        } => record(output.as_deref(), merge.as_deref(), *timeout, command),
+    }
+}
+
+/// `seccomp record`: exit 0 when the command succeeded, 1 when it failed (the profile is still
+/// written), 2 when it could not be run or timed out.
+fn record(
+    output: Option<&Path>,
+    merge: Option<&Path>,
+    timeout: Option<u64>,
+    command: &[String],
+) -> Result<i32> {
+    use dockguard_seccomp::record::RecordError;
+    let merged = merge.map(read).transpose()?;
+    let rec = match dockguard_seccomp::record::record(
+        command,
+        timeout.map(std::time::Duration::from_secs),
+    ) {
+        Ok(r) => r,
+        Err(e @ (RecordError::Exec { .. } | RecordError::Timeout { .. })) => {
+            eprintln!("dockguard: error: {e}");
+            return Ok(2);
+        }
+        Err(e) => return Err(anyhow!("{e}")),
+    };
+    let mut names = rec.names();
+    if let Some(m) = &merged {
+        names.extend(dockguard_seccomp::generate::allowed_names(m));
+    }
+    let text = dockguard_seccomp::generate::generate(names.iter().map(String::as_str));
+    let allowed = dockguard_seccomp::parse_str("recorded", &text)
+        .map(|p| {
+            dockguard_seccomp::effective(&p.profile, &Context::default())
+                .allowed
+                .len()
+        })
+        .map_err(|e| anyhow!("{e}"))?;
+    let docker = dockguard_seccomp::effective(
+        &dockguard_seccomp::docker_default().profile,
+        &Context::default(),
+    )
+    .allowed
+    .len();
+    match output {
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?,
+        None => outln!("{}", text.trim_end()),
+    }
+    eprintln!(
+        "recorded {} distinct syscalls over {} processes/threads; profile allows {allowed} \
+         (Docker's default allows {docker})",
+        rec.counts.len(),
+        rec.tasks
+    );
+    if !rec.unknown.is_empty() {
+        eprintln!(
+            "dockguard: warning: syscall numbers outside the x86_64 table (32-bit calls?) were \
+             not added: {:?}",
+            rec.unknown.keys().collect::<Vec<_>>()
+        );
+    }
+    if rec.exit.success() {
+        Ok(0)
+    } else {
+        eprintln!("dockguard: the command ended with {}", rec.exit);
+        Ok(1)
     }
 }
 
