@@ -128,6 +128,45 @@ struct RunExtras {
     vuln_db: Option<crate::cli::DbDirArgs>,
 }
 
+/// SC1xx findings of the seccomp profiles of a project: JSON files with a `defaultAction` and
+/// `syscalls` near their start (up to 4 MiB); the texts of those with findings go to `sources`.
+/// A file that looks like a profile but does not parse is reported as an input error.
+fn project_seccomp_profiles(
+    root: &Path,
+    config: &Config,
+    sources: &mut BTreeMap<String, String>,
+) -> Result<(Vec<Finding>, Vec<String>), String> {
+    let files = discover::walk_all(root, config, 4 << 20)
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        // The first 4 KiB (the whole text when that cuts a character) name the default action.
+        let head = text.get(..4096).unwrap_or(&text);
+        if !(head.contains("\"defaultAction\"") && text.contains("\"syscalls\"")) {
+            continue;
+        }
+        let name = display_name(&path);
+        match dockguard_seccomp::parse_str(&name, &text) {
+            Ok(profile) => {
+                let found = dockguard_seccomp::lint(&profile, config);
+                if !found.is_empty() {
+                    sources.insert(name, text);
+                }
+                findings.extend(found);
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    Ok((findings, errors))
+}
+
 /// The advisory database for VU100, `None` (after a note saying how to get one) when there is
 /// none: scanning goes on without step 6's vulnerabilities.
 fn vuln_store(db: &crate::cli::DbDirArgs) -> Result<Option<dockguard_vuln::store::Store>, String> {
@@ -398,6 +437,21 @@ fn run(
     if let Some(root) = &extras.secrets_root {
         match project_secrets(root, &config, &findings, &mut sources) {
             Ok(found) => findings.extend(found),
+            Err(message) => {
+                eprintln!("dockguard: error: {message}");
+                input_errors += 1;
+            }
+        }
+    }
+    if let Some(root) = &extras.secrets_root {
+        match project_seccomp_profiles(root, &config, &mut sources) {
+            Ok((found, errors)) => {
+                findings.extend(found);
+                for e in errors {
+                    eprintln!("dockguard: error: {e}");
+                    input_errors += 1;
+                }
+            }
             Err(message) => {
                 eprintln!("dockguard: error: {message}");
                 input_errors += 1;
