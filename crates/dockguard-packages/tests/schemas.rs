@@ -1,19 +1,9 @@
 //! The SBOM documents validate against the official CycloneDX 1.6 and SPDX 2.3 JSON schemas
 //! (`../shared/schemas/`, read-only copies of the upstream files).
 
-use std::path::PathBuf;
-
 use dockguard_packages::model::{Distro, Ecosystem, Inventory, Location, Package};
 use dockguard_packages::sbom::{Subject, SubjectKind, cyclonedx, spdx};
-
-fn schema(path: &str) -> serde_json::Value {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/schemas")
-        .join(path);
-    let text = std::fs::read_to_string(&file)
-        .unwrap_or_else(|e| panic!("{}: {e} (the shared schemas are required)", file.display()));
-    serde_json::from_str(&text).unwrap()
-}
+use dockguard_testsupport::schemas;
 
 fn inventory() -> Inventory {
     let at = |path: &str| Location {
@@ -60,27 +50,9 @@ fn inventory() -> Inventory {
     }
 }
 
-fn errors(validator: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
-    validator
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect()
-}
-
 #[test]
 fn cyclonedx_validates_against_the_1_6_schema() {
-    let bom = schema("cyclonedx/bom-1.6.schema.json");
-    let validator = jsonschema::options()
-        .with_resource(
-            "http://cyclonedx.org/schema/spdx.schema.json",
-            jsonschema::Resource::from_contents(schema("cyclonedx/spdx.schema.json")).unwrap(),
-        )
-        .with_resource(
-            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
-            jsonschema::Resource::from_contents(schema("cyclonedx/jsf-0.82.schema.json")).unwrap(),
-        )
-        .build(&bom)
-        .unwrap();
+    let validator = schemas::cyclonedx_1_6();
     for kind in [SubjectKind::Container, SubjectKind::Directory] {
         let subject = Subject {
             name: "registry.example/app:1.2",
@@ -88,10 +60,10 @@ fn cyclonedx_validates_against_the_1_6_schema() {
             tool_version: "0.1.0",
         };
         let doc = cyclonedx(&subject, &inventory());
-        let problems = errors(&validator, &doc);
+        let problems = schemas::errors(&validator, &doc);
         assert!(problems.is_empty(), "{problems:#?}\n{doc:#}");
         let empty = cyclonedx(&subject, &Inventory::default());
-        assert!(errors(&validator, &empty).is_empty());
+        assert!(schemas::errors(&validator, &empty).is_empty());
     }
     // The validator is not vacuous: a broken document fails.
     let mut bad = cyclonedx(
@@ -103,21 +75,21 @@ fn cyclonedx_validates_against_the_1_6_schema() {
         &inventory(),
     );
     bad["components"][1]["type"] = serde_json::json!("not-a-type");
-    assert!(!errors(&validator, &bad).is_empty());
+    assert!(!schemas::errors(&validator, &bad).is_empty());
 }
 
 #[test]
 fn spdx_validates_against_the_2_3_schema() {
-    let validator = jsonschema::validator_for(&schema("spdx/spdx-schema.json")).unwrap();
+    let validator = schemas::spdx_2_3();
     let subject = Subject {
         name: "registry.example/app:1.2",
         kind: SubjectKind::Container,
         tool_version: "0.1.0",
     };
     let doc = spdx(&subject, &inventory());
-    let problems = errors(&validator, &doc);
+    let problems = schemas::errors(&validator, &doc);
     assert!(problems.is_empty(), "{problems:#?}\n{doc:#}");
     let mut bad = doc.clone();
     bad["packages"][1].as_object_mut().unwrap().remove("SPDXID");
-    assert!(!errors(&validator, &bad).is_empty());
+    assert!(!schemas::errors(&validator, &bad).is_empty());
 }

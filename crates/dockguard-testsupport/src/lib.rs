@@ -5,6 +5,7 @@
 pub mod http;
 mod oci;
 pub mod registry;
+pub mod schemas;
 pub use oci::oci_layout_from_docker_save;
 
 use std::path::{Path, PathBuf};

@@ -10,9 +10,10 @@
 //! second run does not build them again.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
+use dockguard_testsupport::schemas;
 use serde_json::Value;
 
 /// The acceptance images (`bench/sbom-images.sh`), kept in the target directory.
@@ -90,23 +91,6 @@ fn lang_rows(inventory: &Value) -> BTreeSet<String> {
                 p["version"].as_str().unwrap()
             )
         })
-        .collect()
-}
-
-fn schema(path: &str) -> Value {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/schemas")
-        .join(path);
-    let text = std::fs::read_to_string(&file)
-        .unwrap_or_else(|e| panic!("{}: {e} (the shared schemas are required)", file.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-    validator
-        .iter_errors(doc)
-        .take(10)
-        .map(|e| format!("{e} at {}", e.instance_path))
         .collect()
 }
 
@@ -191,31 +175,25 @@ fn busybox_alone() {
 
 #[test]
 fn sboms_of_the_images_validate_against_the_official_schemas() {
-    let cyclonedx = jsonschema::options()
-        .with_resource(
-            "http://cyclonedx.org/schema/spdx.schema.json",
-            jsonschema::Resource::from_contents(schema("cyclonedx/spdx.schema.json")).unwrap(),
-        )
-        .with_resource(
-            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
-            jsonschema::Resource::from_contents(schema("cyclonedx/jsf-0.82.schema.json")).unwrap(),
-        )
-        .build(&schema("cyclonedx/bom-1.6.schema.json"))
-        .unwrap();
-    let spdx = jsonschema::validator_for(&schema("spdx/spdx-schema.json")).unwrap();
+    let cyclonedx = schemas::cyclonedx_1_6();
+    let spdx = schemas::spdx_2_3();
     for image in ["debian-pip", "distroless", "binaries", "busybox"] {
         let tar = images().join(format!("{image}.tar"));
         let tar = tar.to_str().unwrap();
         let bom = dockguard_sbom(&["-f", "cyclonedx", tar]);
         assert_eq!(
-            schema_errors(&cyclonedx, &bom),
+            schemas::errors(&cyclonedx, &bom),
             Vec::<String>::new(),
             "{image}"
         );
         let components = bom["components"].as_array().unwrap();
         assert!(!components.is_empty(), "{image}: {bom}");
         let doc = dockguard_sbom(&["-f", "spdx", tar]);
-        assert_eq!(schema_errors(&spdx, &doc), Vec::<String>::new(), "{image}");
+        assert_eq!(
+            schemas::errors(&spdx, &doc),
+            Vec::<String>::new(),
+            "{image}"
+        );
         assert!(
             doc["packages"].as_array().unwrap().len() > 1,
             "{image}: the subject and its packages"

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use dockguard_testsupport::schemas;
 use serde_json::{Value, json};
 
 /// The acceptance images (`bench/sbom-images.sh`), kept in the target directory.
@@ -478,23 +479,6 @@ fn bad_ignore_entries_and_vex_documents_are_usage_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/vex.json: cannot read"));
 }
 
-fn schema(path: &str) -> Value {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/schemas")
-        .join(path);
-    let text = std::fs::read_to_string(&file)
-        .unwrap_or_else(|e| panic!("{}: {e} (the shared schemas are required)", file.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-    validator
-        .iter_errors(doc)
-        .take(10)
-        .map(|e| format!("{e} at {}", e.instance_path))
-        .collect()
-}
-
 #[test]
 fn sarif_output_validates_against_the_official_schema() {
     let p = PinnedProject::new();
@@ -506,11 +490,8 @@ fn sarif_output_validates_against_the_official_schema() {
         String::from_utf8_lossy(&out.stderr)
     );
     let log: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema("sarif/sarif-schema-2.1.0.json"))
-        .unwrap();
-    assert_eq!(schema_errors(&validator, &log), Vec::<String>::new());
+    let validator = schemas::sarif_2_1_0();
+    assert_eq!(schemas::errors(&validator, &log), Vec::<String>::new());
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let results = run["results"].as_array().unwrap();
@@ -568,19 +549,8 @@ fn cyclonedx_output_validates_against_the_1_6_schema() {
         String::from_utf8_lossy(&out.stderr)
     );
     let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .with_resource(
-            "http://cyclonedx.org/schema/spdx.schema.json",
-            jsonschema::Resource::from_contents(schema("cyclonedx/spdx.schema.json")).unwrap(),
-        )
-        .with_resource(
-            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
-            jsonschema::Resource::from_contents(schema("cyclonedx/jsf-0.82.schema.json")).unwrap(),
-        )
-        .build(&schema("cyclonedx/bom-1.6.schema.json"))
-        .unwrap();
-    assert_eq!(schema_errors(&validator, &bom), Vec::<String>::new());
+    let validator = schemas::cyclonedx_1_6();
+    assert_eq!(schemas::errors(&validator, &bom), Vec::<String>::new());
     let components = bom["components"].as_array().unwrap();
     assert_eq!(components.len(), 3);
     let vulns = bom["vulnerabilities"].as_array().unwrap();
