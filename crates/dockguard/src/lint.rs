@@ -132,19 +132,18 @@ struct RunExtras {
 /// `syscalls` near their start (up to 4 MiB); the texts of those with findings go to `sources`.
 /// A file that looks like a profile but does not parse is reported as an input error.
 fn project_seccomp_profiles(
-    root: &Path,
+    files: &[PathBuf],
     config: &Config,
     sources: &mut BTreeMap<String, String>,
-) -> Result<(Vec<Finding>, Vec<String>), String> {
-    let files = discover::walk_all(root, config, 4 << 20)
-        .map_err(|e| format!("{}: {e}", root.display()))?;
+) -> (Vec<Finding>, Vec<String>) {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        if path.extension().is_none_or(|e| e != "json") {
+        let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= 4 << 20);
+        if path.extension().is_none_or(|e| e != "json") || !small {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
         // The first 4 KiB (the whole text when that cuts a character) name the default action.
@@ -152,7 +151,7 @@ fn project_seccomp_profiles(
         if !(head.contains("\"defaultAction\"") && text.contains("\"syscalls\"")) {
             continue;
         }
-        let name = display_name(&path);
+        let name = display_name(path);
         match dockguard_seccomp::parse_str(&name, &text) {
             Ok(profile) => {
                 let found = dockguard_seccomp::lint(&profile, config);
@@ -164,7 +163,7 @@ fn project_seccomp_profiles(
             Err(e) => errors.push(e.to_string()),
         }
     }
-    Ok((findings, errors))
+    (findings, errors)
 }
 
 /// The advisory database for VU100, `None` (after a note saying how to get one) when there is
@@ -233,16 +232,14 @@ fn project_vulnerabilities(
     vulnerabilities(store, &inventory, config, &locate)
 }
 
-/// SE100 findings of every file under `root`, except where an analyser of the file already
+/// SE100 findings of the project's `files`, except where an analyser of the file already
 /// reported a secret on the same line. Adds the texts of files with findings to `sources`.
 fn project_secrets(
-    root: &Path,
+    files: &[PathBuf],
     config: &Config,
     reported: &[Finding],
     sources: &mut BTreeMap<String, String>,
-) -> Result<Vec<Finding>, String> {
-    let files = discover::walk_all(root, config, dockguard_secrets::MAX_FILE_SIZE as u64)
-        .map_err(|e| format!("{}: {e}", root.display()))?;
+) -> Vec<Finding> {
     let scanner = dockguard_secrets::Scanner::new();
     let per_file: Vec<(String, Vec<u8>, Vec<Finding>)> = files
         .par_iter()
@@ -273,7 +270,7 @@ fn project_secrets(
                 .or_insert_with(|| String::from_utf8_lossy(&bytes).into_owned());
         }
     }
-    Ok(out)
+    out
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -435,25 +432,20 @@ fn run(
         .collect();
     let mut files_scanned = outcomes.len();
     if let Some(root) = &extras.secrets_root {
-        match project_secrets(root, &config, &findings, &mut sources) {
-            Ok(found) => findings.extend(found),
-            Err(message) => {
-                eprintln!("dockguard: error: {message}");
-                input_errors += 1;
-            }
-        }
-    }
-    if let Some(root) = &extras.secrets_root {
-        match project_seccomp_profiles(root, &config, &mut sources) {
-            Ok((found, errors)) => {
+        // One walk of the project for the secrets scanner and the seccomp profiles.
+        match discover::walk_all(root, &config, dockguard_secrets::MAX_FILE_SIZE as u64) {
+            Ok(files) => {
+                let found = project_secrets(&files, &config, &findings, &mut sources);
+                findings.extend(found);
+                let (found, errors) = project_seccomp_profiles(&files, &config, &mut sources);
                 findings.extend(found);
                 for e in errors {
                     eprintln!("dockguard: error: {e}");
                     input_errors += 1;
                 }
             }
-            Err(message) => {
-                eprintln!("dockguard: error: {message}");
+            Err(e) => {
+                eprintln!("dockguard: error: {}: {e}", root.display());
                 input_errors += 1;
             }
         }
