@@ -8,6 +8,7 @@ pub mod finding;
 pub mod position;
 pub mod rule;
 pub mod step;
+pub mod time;
 
 pub use config::{Config, ConfigError};
 pub use finding::{Edit, Finding, Fix, Location, RefKind, Reference, Severity};
