@@ -1,4 +1,4 @@
-//! Just enough HTTP/1.1 for the Engine API: one GET per connection, `Connection: close`,
+//! Just enough HTTP/1.1 for the Engine API: one request per connection, `Connection: close`,
 //! bodies framed by `Content-Length`, `Transfer-Encoding: chunked` or the end of the stream.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -50,11 +50,35 @@ pub(crate) fn get<S: Read + Write>(
     path: &str,
     limit: usize,
 ) -> Result<Response, HttpError> {
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: dockguard/{}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
+    request(stream, "GET", path, None, limit)
+}
+
+/// Sends `METHOD path` with an optional JSON body and reads the whole response; bodies longer
+/// than `limit` are refused.
+pub(crate) fn request<S: Read + Write>(
+    stream: &mut S,
+    method: &str,
+    path: &str,
+    json: Option<&[u8]>,
+    limit: usize,
+) -> Result<Response, HttpError> {
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: dockguard/{}\r\nAccept: application/json\r\nConnection: close\r\n",
         env!("CARGO_PKG_VERSION")
     );
-    stream.write_all(request.as_bytes())?;
+    match json {
+        Some(body) => head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )),
+        // POST and DELETE without a body still say so, as the engine's proxies expect.
+        None if method != "GET" => head.push_str("Content-Length: 0\r\n\r\n"),
+        None => head.push_str("\r\n"),
+    }
+    stream.write_all(head.as_bytes())?;
+    if let Some(body) = json {
+        stream.write_all(body)?;
+    }
     stream.flush()?;
     read_response(stream, limit)
 }

@@ -36,38 +36,38 @@ pub enum Error {
     InvalidHost { host: String, reason: &'static str },
     #[error("cannot connect to the Docker engine at {socket}: {cause}")]
     Connect { socket: String, cause: io::Error },
-    #[error("the Docker engine at {socket} did not answer GET {path} within {timeout:?}")]
+    #[error("the Docker engine at {socket} did not answer {path} within {timeout:?}")]
     Timeout {
         socket: String,
         path: String,
         timeout: Duration,
     },
-    #[error("talking to the Docker engine at {socket} failed (GET {path}): {cause}")]
+    #[error("talking to the Docker engine at {socket} failed ({path}): {cause}")]
     Io {
         socket: String,
         path: String,
         cause: io::Error,
     },
-    #[error("the Docker engine at {socket} sent a malformed response to GET {path}: {detail}")]
+    #[error("the Docker engine at {socket} sent a malformed response to {path}: {detail}")]
     Protocol {
         socket: String,
         path: String,
         detail: String,
     },
-    #[error("the Docker engine at {socket} sent more than {limit} bytes for GET {path}")]
+    #[error("the Docker engine at {socket} sent more than {limit} bytes for {path}")]
     BodyTooLarge {
         socket: String,
         path: String,
         limit: usize,
     },
-    #[error("the Docker engine at {socket} answered GET {path} with {status}: {message}")]
+    #[error("the Docker engine at {socket} answered {path} with {status}: {message}")]
     Api {
         socket: String,
         path: String,
         status: u16,
         message: String,
     },
-    #[error("the Docker engine at {socket} sent invalid JSON for GET {path}: {cause}")]
+    #[error("the Docker engine at {socket} sent invalid JSON for {path}: {cause}")]
     Json {
         socket: String,
         path: String,
@@ -407,6 +407,145 @@ impl Engine {
         Ok(body)
     }
 
+    /// `POST /containers/create`: a container from `config` (the Engine API's create body);
+    /// returns its id.
+    pub fn create_container(&self, config: &serde_json::Value) -> Result<String> {
+        let created = self.send_json("POST", "/containers/create", Some(config))?;
+        created
+            .value
+            .get("Id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| Error::Protocol {
+                socket: self.socket_name(),
+                path: "/containers/create".into(),
+                detail: "the answer has no Id".into(),
+            })
+    }
+
+    /// `POST /containers/{id}/start`.
+    pub fn start_container(&self, id: &str) -> Result<()> {
+        let path = format!("/containers/{}/start", encode_segment(id));
+        self.send_json("POST", &path, None).map(|_| ())
+    }
+
+    /// `POST /containers/{id}/wait`: blocks until the container stops (up to this engine's
+    /// timeout) and returns its exit status.
+    pub fn wait_container(&self, id: &str) -> Result<i64> {
+        let path = format!("/containers/{}/wait", encode_segment(id));
+        let answer = self.send_json("POST", &path, None)?;
+        answer
+            .value
+            .get("StatusCode")
+            .and_then(|v| v.as_i64())
+            .ok_or_else(|| Error::Protocol {
+                socket: self.socket_name(),
+                path,
+                detail: "the answer has no StatusCode".into(),
+            })
+    }
+
+    /// `DELETE /containers/{id}?force=1&v=1`: stops it if it runs, removes it and its
+    /// anonymous volumes.
+    pub fn remove_container(&self, id: &str) -> Result<()> {
+        let path = format!("/containers/{}?force=1&v=1", encode_segment(id));
+        self.send_json("DELETE", &path, None).map(|_| ())
+    }
+
+    /// `GET /containers/{id}/logs` of a container without a TTY: its standard output and
+    /// error, taken apart from the engine's multiplexed stream (8-byte frame headers).
+    pub fn container_logs(&self, id: &str) -> Result<(Vec<u8>, Vec<u8>)> {
+        let path = format!(
+            "{}/containers/{}/logs?stdout=1&stderr=1",
+            self.prefix,
+            encode_segment(id)
+        );
+        let response = self.send(&path)?;
+        if !(200..300).contains(&response.status) {
+            let text = String::from_utf8_lossy(&response.body).into_owned();
+            return Err(self.api_error(&path, response.status, &response.reason, &text));
+        }
+        Ok(demultiplex(&response.body))
+    }
+
+    /// `GET /exec/{id}/json`: an exec instance's `ProcessConfig` (user, tty, privileged,
+    /// entrypoint, arguments), `ContainerID`, `Running`, `Pid`.
+    pub fn inspect_exec(&self, id: &str) -> Result<Json> {
+        self.get_json(&format!("/exec/{}/json", encode_segment(id)))
+    }
+
+    /// Streams `GET /events?filters=…` (`filters` is the Engine API's filter map, e.g.
+    /// `{"type":["container"]}`; `since`, seconds since the Unix epoch, replays older events
+    /// first — to resume a broken stream): a reader of the engine's JSON lines, one event per line, and
+    /// a second handle on the same connection. The stream never times out while idle; to end
+    /// it from another thread, `shutdown` the handle (the reader then sees the end of the
+    /// body or an error). Errors of the engine come back before any byte of the body.
+    pub fn events(
+        &self,
+        filters: &serde_json::Value,
+        since: Option<i64>,
+    ) -> Result<(http::BodyReader<UnixStream>, UnixStream)> {
+        let mut path = format!(
+            "{}/events?filters={}",
+            self.prefix,
+            encode_segment(&filters.to_string())
+        );
+        if let Some(since) = since {
+            path.push_str(&format!("&since={since}"));
+        }
+        let stream = self.connect_stream(&path)?;
+        let io_error = |cause| Error::Io {
+            socket: self.socket_name(),
+            path: path.clone(),
+            cause,
+        };
+        let handle = stream.try_clone().map_err(io_error)?;
+        let (head, mut body) =
+            http::get_streaming(stream, &path).map_err(|e| self.http_error(&path, e))?;
+        if !(200..300).contains(&head.status) {
+            let mut text = String::new();
+            let _ = Read::take(&mut body, 64 * 1024).read_to_string(&mut text);
+            return Err(self.api_error(&path, head.status, &head.reason, &text));
+        }
+        // Events may be minutes apart: no read timeout once the head has arrived.
+        handle.set_read_timeout(None).map_err(io_error)?;
+        Ok((body, handle))
+    }
+
+    /// A request with an optional JSON body expecting a 2xx answer (JSON or empty).
+    fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Json> {
+        let full = format!("{}{path}", self.prefix);
+        let bytes = body.map(|b| serde_json::to_vec(b).expect("a JSON value serialises"));
+        let mut stream = self.connect_stream(&full)?;
+        let response = http::request(
+            &mut stream,
+            method,
+            &full,
+            bytes.as_deref(),
+            self.body_limit,
+        )
+        .map_err(|e| self.http_error(&full, e))?;
+        let text = String::from_utf8_lossy(&response.body).into_owned();
+        if !(200..300).contains(&response.status) {
+            return Err(self.api_error(&full, response.status, &response.reason, &text));
+        }
+        let value = if text.trim().is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).map_err(|cause| Error::Json {
+                socket: self.socket_name(),
+                path: full.clone(),
+                cause,
+            })?
+        };
+        Ok(Json { value, text })
+    }
+
     fn socket_name(&self) -> String {
         self.socket.display().to_string()
     }
@@ -488,6 +627,22 @@ impl Engine {
             },
         }
     }
+}
+
+/// Splits the engine's multiplexed log stream (`[stream, 0, 0, 0, size: u32 BE]` + payload
+/// per frame) into standard output and error; a truncated last frame keeps what arrived.
+pub fn demultiplex(mut raw: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    while raw.len() >= 8 {
+        let size = u32::from_be_bytes([raw[4], raw[5], raw[6], raw[7]]) as usize;
+        let payload = &raw[8..(8 + size).min(raw.len())];
+        match raw[0] {
+            2 => err.extend_from_slice(payload),
+            _ => out.extend_from_slice(payload),
+        }
+        raw = &raw[8 + payload.len()..];
+    }
+    (out, err)
 }
 
 /// `1.41` → (1, 41).

@@ -396,3 +396,100 @@ fn hosts_from_environment_contexts_and_rootless_socket() {
         assert_eq!(chosen, runtime.join("docker.sock"));
     }
 }
+
+#[test]
+fn runs_a_container_through_create_start_wait_remove() {
+    let no_content = b"HTTP/1.1 204 No Content\r\n\r\n".to_vec();
+    let fake = Fake::serve(
+        vec![
+            ok_json(r#"{"Id":"abc123","Warnings":[]}"#),
+            no_content.clone(),
+            ok_json(r#"{"StatusCode":3}"#),
+            no_content,
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n{\"message\":\"No such image: x\"}".to_vec(),
+        ],
+        Duration::ZERO,
+    );
+    let engine = fake.engine();
+    let config = serde_json::json!({"Image": "dg-busybox:test", "Cmd": ["true"]});
+    let id = engine.create_container(&config).unwrap();
+    assert_eq!(id, "abc123");
+    engine.start_container(&id).unwrap();
+    assert_eq!(engine.wait_container(&id).unwrap(), 3);
+    engine.remove_container(&id).unwrap();
+    let err = engine.create_container(&config).unwrap_err();
+    assert!(err.to_string().contains("No such image: x"), "{err}");
+    let requests = fake.requests();
+    let lines: Vec<&str> = requests.iter().map(|r| r.lines().next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        [
+            "POST /containers/create HTTP/1.1",
+            "POST /containers/abc123/start HTTP/1.1",
+            "POST /containers/abc123/wait HTTP/1.1",
+            "DELETE /containers/abc123?force=1&v=1 HTTP/1.1",
+            "POST /containers/create HTTP/1.1",
+        ]
+    );
+    let body_len = serde_json::to_vec(&config).unwrap().len();
+    assert!(
+        requests[0].contains(&format!("Content-Length: {body_len}\r\n"))
+            && requests[0].contains("Content-Type: application/json"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[1].contains("Content-Length: 0\r\n"));
+}
+
+#[test]
+fn demultiplexes_log_frames() {
+    let mut raw = Vec::new();
+    for (stream, text) in [(1u8, "out1 "), (2, "err"), (1, "out2")] {
+        raw.extend_from_slice(&[stream, 0, 0, 0]);
+        raw.extend_from_slice(&(text.len() as u32).to_be_bytes());
+        raw.extend_from_slice(text.as_bytes());
+    }
+    // A truncated frame keeps what arrived; a short header is dropped.
+    raw.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 10, b'x']);
+    let (out, err) = demultiplex(&raw);
+    assert_eq!(out, b"out1 out2x");
+    assert_eq!(err, b"err");
+    assert_eq!(demultiplex(&[1, 0, 0]), (vec![], vec![]));
+}
+
+#[test]
+fn streams_events_and_inspects_execs() {
+    let fake = Fake::serve(
+        vec![
+            chunked(&[
+                "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"c1\"}}\n",
+                "{\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"c1\"}}\n",
+            ]),
+            ok_json(r#"{"ID":"e1","ProcessConfig":{"user":"nobody","tty":false}}"#),
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 28\r\n\r\n{\"message\":\"invalid filter\"}".to_vec(),
+        ],
+        Duration::ZERO,
+    );
+    let engine = fake.engine();
+    let filters = serde_json::json!({"type": ["container"]});
+    let (body, _handle) = engine.events(&filters, None).unwrap();
+    let lines: Vec<String> = std::io::BufRead::lines(std::io::BufReader::new(body))
+        .map(|l| l.unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].contains("\"die\""), "{lines:?}");
+    let exec = engine.inspect_exec("e1").unwrap();
+    assert_eq!(exec.value["ProcessConfig"]["user"], "nobody");
+    let err = engine.events(&filters, Some(1700000000)).unwrap_err();
+    assert!(err.to_string().contains("invalid filter"), "{err}");
+    let requests = fake.requests();
+    assert_eq!(
+        path_of(&requests[0]),
+        "/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
+    );
+    assert_eq!(path_of(&requests[1]), "/exec/e1/json");
+    assert_eq!(
+        path_of(&requests[2]),
+        "/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D&since=1700000000"
+    );
+}

@@ -57,6 +57,11 @@ pub const RUNTIME_MINIMUM: &[(&str, &str)] = &[
     ("nanosleep", "(Go) the runtime's scheduler and spin-waits"),
     ("newfstatat", "runc init stats the executable and paths"),
     ("openat", "runc init opens the exec fifo and /proc files"),
+    (
+        "prctl",
+        "runc init drops the bounding set (PR_CAPBSET_DROP) and keeps capabilities across setuid \
+         (PR_SET_KEEPCAPS) after the profile is loaded",
+    ),
     ("read", "runc init reads from its sync pipe"),
     (
         "rt_sigprocmask",

@@ -6,6 +6,7 @@ pub mod check;
 pub mod locate;
 pub mod model;
 pub mod rules;
+pub mod seccomp;
 pub mod sources;
 pub mod yaml;
 

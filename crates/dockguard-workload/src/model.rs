@@ -163,6 +163,10 @@ pub struct ContainerSettings {
     pub no_new_privileges: Option<Setting<bool>>,
     /// Seccomp profile: `unconfined`, `RuntimeDefault`, `default`, `Localhost:<path>`, a path.
     pub seccomp: Option<Setting<String>>,
+    /// The JSON of a custom seccomp profile given inline: the engine keeps the profile's text
+    /// in `HostConfig.SecurityOpt` (`seccomp=<json>`), not the path it was read from; `seccomp`
+    /// is then [`crate::sources::engine::CUSTOM_SECCOMP`] and points at that option.
+    pub seccomp_inline: Option<String>,
     pub apparmor: Option<Setting<String>>,
     /// SELinux label options (`disable`, `type:spc_t`, `level:s0:c1`).
     pub selinux: Vec<Setting<String>>,
@@ -209,6 +213,7 @@ impl ContainerSettings {
             read_only_rootfs: None,
             no_new_privileges: None,
             seccomp: None,
+            seccomp_inline: None,
             apparmor: None,
             selinux: Vec::new(),
             unmasked_paths: None,

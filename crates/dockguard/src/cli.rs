@@ -45,6 +45,8 @@ pub enum Command {
     /// Custom seccomp profiles (step 7): lint them, compare them with Docker's default, diff
     /// two of them.
     Seccomp(SeccompArgs),
+    /// AppArmor profiles: generate one from a recording or a declarative policy.
+    Apparmor(crate::apparmor::ApparmorArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -243,21 +245,52 @@ pub enum SeccompCommand {
     },
     /// Run a command under ptrace (Linux x86_64), following all its processes and threads,
     /// and write a profile that allows the syscalls it made plus what runc needs to start a
-    /// container process, refusing all others with EPERM.
-    Record {
-        /// Where to write the profile (default: standard output).
-        #[arg(short, long, value_name = "PROFILE")]
-        output: Option<PathBuf>,
-        /// Also allow what this existing profile allows (whatever the arguments).
-        #[arg(long, value_name = "PROFILE")]
-        merge: Option<PathBuf>,
-        /// Kill the command and all it started after this many seconds (an error).
-        #[arg(long, value_name = "SECS")]
-        timeout: Option<u64>,
-        /// The command and its arguments, after `--`.
-        #[arg(last = true, required = true, value_name = "CMD")]
-        command: Vec<String>,
-    },
+    /// container process, refusing all others with EPERM. With --image the command runs in a
+    /// container of that image on the local engine, traced by a static recorder mounted in.
+    Record(RecordArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RecordArgs {
+    /// Where to write the profile (default: standard output).
+    #[arg(short, long, value_name = "PROFILE")]
+    pub output: Option<PathBuf>,
+    /// Also allow what this existing profile allows (whatever the arguments).
+    #[arg(long, value_name = "PROFILE")]
+    pub merge: Option<PathBuf>,
+    /// Kill the command and all it started after this many seconds (an error).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Also save the whole recording (syscalls, files, executables, sockets, capabilities)
+    /// as JSON, the input of `dockguard apparmor generate --recording`.
+    #[arg(long, value_name = "FILE")]
+    pub recording: Option<PathBuf>,
+    /// Run the command in a container of this image on the local engine (default command:
+    /// the image's entrypoint and command).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// With --image: the user to run as (default: the image's USER).
+    #[arg(long, requires = "image", value_name = "USER")]
+    pub user: Option<String>,
+    /// With --image: the container's network mode (`none`, `bridge`, `host`, …; default: the
+    /// engine's default, bridge).
+    #[arg(long, requires = "image", value_name = "MODE")]
+    pub network: Option<String>,
+    /// With --image: environment variables for the container (repeatable).
+    #[arg(
+        long = "env",
+        short = 'e',
+        requires = "image",
+        value_name = "NAME=VALUE"
+    )]
+    pub env: Vec<String>,
+    /// With --image: Docker engine socket, `unix:///path` (default: DOCKER_HOST, the current
+    /// Docker context, else unix:///var/run/docker.sock).
+    #[arg(long, short = 'H', requires = "image", value_name = "HOST")]
+    pub host: Option<String>,
+    /// The command and its arguments, after `--` (optional with --image).
+    #[arg(last = true, required_unless_present = "image", value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,8 @@
 //!
 //! Each container is reported as the file `docker://<name>` whose text is its inspect JSON,
 //! pretty-printed, so findings point at (and snippets show) the JSON value that caused them.
+//! A custom seccomp profile, which the engine keeps inline in `HostConfig.SecurityOpt`, is
+//! linted with the SC1xx rules and its findings reported at that option.
 
 use crate::cli::ContainersArgs;
 use crate::lint::write_report;
@@ -47,6 +49,15 @@ pub fn run(args: &ContainersArgs) -> Result<i32> {
         match dockguard_workload::sources::engine::load(&file, &text) {
             Ok(workload) => {
                 findings.extend(dockguard_workload::check(&workload, &config, Some(&host)));
+                // Custom profiles are stored inline (`seccomp=<json>`): the SC lint, at the
+                // container's option.
+                let (found, errors) =
+                    dockguard_workload::seccomp::inline_findings(&workload, &config);
+                findings.extend(found);
+                for e in errors {
+                    eprintln!("dockguard: error: {e}");
+                    input_errors += 1;
+                }
             }
             Err(e) => {
                 eprintln!("dockguard: error: {e}");
@@ -65,6 +76,7 @@ pub fn run(args: &ContainersArgs) -> Result<i32> {
     let rules: Vec<dockguard_core::RuleMeta> = dockguard_workload::rules::registry::RULES
         .iter()
         .map(|r| *r.meta())
+        .chain(dockguard_seccomp::rule_metas().into_iter().copied())
         .collect();
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),

@@ -35,6 +35,10 @@ struct Outcome {
     text: String,
     analyser: Analyser,
     findings: Vec<Finding>,
+    /// Seccomp profile files the workload names (linted once after every file is read).
+    profiles: Vec<dockguard_workload::seccomp::ProfileUse>,
+    /// Profiles named but not readable (missing, outside the project): input errors.
+    profile_errors: Vec<String>,
 }
 
 fn is_known_name(input: &Input) -> bool {
@@ -131,8 +135,10 @@ struct RunExtras {
 /// SC1xx findings of the seccomp profiles of a project: JSON files with a `defaultAction` and
 /// `syscalls` near their start (up to 4 MiB); the texts of those with findings go to `sources`.
 /// A file that looks like a profile but does not parse is reported as an input error.
+/// Profiles in `linted` (canonical paths) were linted already because a workload names them.
 fn project_seccomp_profiles(
     files: &[PathBuf],
+    linted: &std::collections::BTreeSet<PathBuf>,
     config: &Config,
     sources: &mut BTreeMap<String, String>,
 ) -> (Vec<Finding>, Vec<String>) {
@@ -141,6 +147,9 @@ fn project_seccomp_profiles(
     for path in files {
         let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= 4 << 20);
         if path.extension().is_none_or(|e| e != "json") || !small {
+            continue;
+        }
+        if path.canonicalize().is_ok_and(|p| linted.contains(&p)) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -164,6 +173,78 @@ fn project_seccomp_profiles(
         }
     }
     (findings, errors)
+}
+
+/// The project root a walked or named file belongs to: the directory argument it was found
+/// under, else (a named file) its own directory. Workload-named profiles may not leave it.
+fn project_root(paths: &[PathBuf], file: &Path) -> PathBuf {
+    paths
+        .iter()
+        .find(|p| p.is_dir() && file.starts_with(p))
+        .cloned()
+        .or_else(|| {
+            file.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Lints each seccomp profile file the workloads name once, its findings located in the
+/// profile (named as the project walk would name it) and naming every workload that uses it.
+/// Returns the findings, the canonical paths linted (so that `scan`'s walk skips them) and
+/// the input errors (profiles named but unreadable or broken).
+fn workload_seccomp_profiles(
+    outcomes: &[Outcome],
+    paths: &[PathBuf],
+    config: &Config,
+    sources: &mut BTreeMap<String, String>,
+) -> (
+    Vec<Finding>,
+    std::collections::BTreeSet<PathBuf>,
+    Vec<String>,
+) {
+    let mut users: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for o in outcomes {
+        errors.extend(o.profile_errors.iter().cloned());
+        for u in &o.profiles {
+            users
+                .entry(u.path.clone())
+                .or_default()
+                .push(u.user.clone());
+        }
+    }
+    let roots: Vec<(PathBuf, PathBuf)> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| Some((p.canonicalize().ok()?, p.clone())))
+        .collect();
+    let mut findings = Vec::new();
+    for (path, users) in &users {
+        let name = roots
+            .iter()
+            .find_map(|(canonical, given)| {
+                let rel = path.strip_prefix(canonical).ok()?;
+                Some(display_name(&given.join(rel)))
+            })
+            .unwrap_or_else(|| {
+                let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+                cwd.ok()
+                    .and_then(|d| path.strip_prefix(d).ok().map(Path::to_path_buf))
+                    .map_or_else(|| display_name(path), |rel| display_name(&rel))
+            });
+        match dockguard_workload::seccomp::lint_profile(path, &name, users, config) {
+            Ok((found, text)) => {
+                if !found.is_empty() {
+                    sources.insert(name, text);
+                }
+                findings.extend(found);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (findings, users.into_keys().collect(), errors)
 }
 
 /// The advisory database for VU100, `None` (after a note saying how to get one) when there is
@@ -352,12 +433,31 @@ fn run(
             if let Analyser::Workload(kind) = analyser {
                 let workload = dockguard_workload::load(&name, path.as_deref(), &text, kind)
                     .map_err(|e| e.to_string())?;
-                let findings = dockguard_workload::check(&workload, &config, None);
+                let mut findings = dockguard_workload::check(&workload, &config, None);
+                let (inline, mut profile_errors) =
+                    dockguard_workload::seccomp::inline_findings(&workload, &config);
+                findings.extend(inline);
+                let mut profiles = Vec::new();
+                if let Some(file) = path.as_deref() {
+                    let root = project_root(paths, file);
+                    match dockguard_workload::seccomp::Resolver::new(&root) {
+                        Ok(resolver) => {
+                            let (uses, errors) = dockguard_workload::seccomp::profile_uses(
+                                &workload, file, &resolver,
+                            );
+                            profiles = uses;
+                            profile_errors.extend(errors.iter().map(ToString::to_string));
+                        }
+                        Err(e) => profile_errors.push(format!("{}: {e}", root.display())),
+                    }
+                }
                 return Ok(Some(Outcome {
                     name,
                     text,
                     analyser,
                     findings,
+                    profiles,
+                    profile_errors,
                 }));
             }
             let text = if mode == Mode::Fix && path.is_some() {
@@ -380,6 +480,8 @@ fn run(
                 text,
                 analyser,
                 findings,
+                profiles: Vec::new(),
+                profile_errors: Vec::new(),
             }))
         })
         .collect();
@@ -431,13 +533,22 @@ fn run(
         .map(|o| (o.name.clone(), o.text.clone()))
         .collect();
     let mut files_scanned = outcomes.len();
+    // Seccomp profiles the workloads name: each linted once, whoever names it.
+    let (found, linted, errors) =
+        workload_seccomp_profiles(&outcomes, paths, &config, &mut sources);
+    findings.extend(found);
+    for e in errors {
+        eprintln!("dockguard: error: {e}");
+        input_errors += 1;
+    }
     if let Some(root) = &extras.secrets_root {
         // One walk of the project for the secrets scanner and the seccomp profiles.
         match discover::walk_all(root, &config, dockguard_secrets::MAX_FILE_SIZE as u64) {
             Ok(files) => {
                 let found = project_secrets(&files, &config, &findings, &mut sources);
                 findings.extend(found);
-                let (found, errors) = project_seccomp_profiles(&files, &config, &mut sources);
+                let (found, errors) =
+                    project_seccomp_profiles(&files, &linted, &config, &mut sources);
                 findings.extend(found);
                 for e in errors {
                     eprintln!("dockguard: error: {e}");

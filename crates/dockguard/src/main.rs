@@ -9,6 +9,7 @@ macro_rules! outln {
     }};
 }
 
+mod apparmor;
 mod bench;
 mod cli;
 mod containers;
@@ -50,6 +51,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Vuln(args) => vuln::run(&args),
         cli::Command::Db(args) => vuln::db(&args),
         cli::Command::Seccomp(args) => seccomp::run(&args),
+        cli::Command::Apparmor(args) => apparmor::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {

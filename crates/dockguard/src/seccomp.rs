@@ -1,4 +1,4 @@
-//! `dockguard seccomp lint|compare|diff`: custom seccomp profiles (step 7).
+//! `dockguard seccomp lint|compare|diff|record`: custom seccomp profiles (step 7).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,9 @@ use dockguard_report::Report;
 use dockguard_seccomp::{Context, SetDiff};
 use serde_json::json;
 
-use crate::cli::{DiffFormat, SeccompArgs, SeccompCommand, SeccompContextArgs};
+use std::io::Write;
+
+use crate::cli::{DiffFormat, RecordArgs, SeccompArgs, SeccompCommand, SeccompContextArgs};
 
 pub fn run(args: &SeccompArgs) -> Result<i32> {
     match &args.command {
@@ -47,36 +49,69 @@ pub fn run(args: &SeccompArgs) -> Result<i32> {
             )?;
             Ok(i32::from(!d.is_empty()))
         }
-        SeccompCommand::Record {
-            output,
-            merge,
-            timeout,
-            command,
-        } => record(output.as_deref(), merge.as_deref(), *timeout, command),
+        SeccompCommand::Record(args) => record(args),
     }
 }
 
+/// The static recorder `record --image` mounts into containers (see build.rs); empty when
+/// this build could not make it, with the reason in `RECORDER_MISSING`.
+static RECORDER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dockguard-recorder"));
+const RECORDER_MISSING: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/dockguard-recorder.missing"));
+
 /// `seccomp record`: exit 0 when the command succeeded, 1 when it failed (the profile is still
 /// written), 2 when it could not be run or timed out.
-fn record(
-    output: Option<&Path>,
-    merge: Option<&Path>,
-    timeout: Option<u64>,
-    command: &[String],
-) -> Result<i32> {
-    use dockguard_seccomp::record::RecordError;
-    let merged = merge.map(read).transpose()?;
-    let rec = match dockguard_seccomp::record::record(
-        command,
-        timeout.map(std::time::Duration::from_secs),
-    ) {
-        Ok(r) => r,
-        Err(e @ (RecordError::Exec { .. } | RecordError::Timeout { .. })) => {
-            eprintln!("dockguard: error: {e}");
-            return Ok(2);
+fn record(args: &RecordArgs) -> Result<i32> {
+    use dockguard_seccomp::record::{RecordError, Recording};
+    let merged = args.merge.as_deref().map(read).transpose()?;
+    let timeout = args.timeout.map(std::time::Duration::from_secs);
+    let trace = match &args.image {
+        Some(image) => {
+            use dockguard_trace::container::{ContainerError, ContainerRun, record_in_container};
+            if RECORDER.is_empty() {
+                return Err(anyhow!(
+                    "this dockguard was built without the static recorder that --image needs: {RECORDER_MISSING}"
+                ));
+            }
+            let engine = dockguard_engine::Engine::connect(args.host.as_deref())?;
+            let run = ContainerRun {
+                image: image.clone(),
+                command: args.command.clone(),
+                user: args.user.clone(),
+                network: args.network.clone(),
+                env: args.env.clone(),
+                timeout,
+            };
+            match record_in_container(&engine, RECORDER, &run) {
+                Ok(done) => {
+                    // The command's own output, as `docker run` would show it.
+                    let mut err = std::io::stderr().lock();
+                    let _ = err.write_all(&done.stdout);
+                    let _ = err.write_all(&done.stderr);
+                    done.trace
+                }
+                Err(e @ (ContainerError::Recorder(_) | ContainerError::NoCommand(_))) => {
+                    eprintln!("dockguard: error: {e}");
+                    return Ok(2);
+                }
+                Err(e) => return Err(anyhow!("{e}")),
+            }
         }
-        Err(e) => return Err(anyhow!("{e}")),
+        None => match dockguard_trace::record(&args.command, timeout) {
+            Ok(t) => t,
+            Err(e @ (RecordError::Exec { .. } | RecordError::Timeout { .. })) => {
+                eprintln!("dockguard: error: {e}");
+                return Ok(2);
+            }
+            Err(e) => return Err(anyhow!("{e}")),
+        },
     };
+    if let Some(path) = &args.recording {
+        let json = serde_json::to_string_pretty(&trace)?;
+        write_atomically(path, json.as_bytes())?;
+    }
+    let rec =
+        Recording::from_trace(trace).ok_or_else(|| anyhow!("{}", RecordError::Unsupported))?;
     let mut names = rec.names();
     if let Some(m) = &merged {
         names.extend(dockguard_seccomp::generate::allowed_names(m));
@@ -95,9 +130,8 @@ fn record(
     )
     .allowed
     .len();
-    match output {
-        Some(path) => std::fs::write(path, &text)
-            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?,
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes())?,
         None => outln!("{}", text.trim_end()),
     }
     eprintln!(
@@ -119,6 +153,29 @@ fn record(
         eprintln!("dockguard: the command ended with {}", rec.exit);
         Ok(1)
     }
+}
+
+/// Writes `path` through a temporary file in the same directory, so that a failure leaves
+/// the previous file (or none) rather than a partial one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+    // A profile is read by the docker CLI of whoever runs the container: 0644, as fs::write.
+    use std::os::unix::fs::PermissionsExt;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.flush())
+        .and_then(|()| {
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+        })
+        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<dockguard_seccomp::SeccompProfile> {

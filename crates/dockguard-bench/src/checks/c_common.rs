@@ -89,6 +89,50 @@ pub(crate) fn container_outcome(ctx: &Ctx, findings: Vec<Finding>, label: &str) 
     }
 }
 
+/// Adds the SC1xx findings of the containers' inline custom seccomp profiles (the engine keeps
+/// the JSON of `--security-opt seccomp=<file>`) to `outcome`: `WARN` with each finding's code
+/// and message in the details when a profile has a finding above `info`; unchanged otherwise
+/// (Docker's default profile, or no custom profile). An inline profile that does not parse is
+/// reported the same way.
+pub(crate) fn with_inline_seccomp(ctx: &Ctx, mut outcome: Outcome) -> Outcome {
+    let mut lines = Vec::new();
+    let mut findings = Vec::new();
+    let mut items = Vec::new();
+    for c in &ctx.snapshot.containers {
+        let (found, errors) = dockguard_workload::seccomp::inline_findings(&c.workload, ctx.config);
+        let found: Vec<Finding> = found
+            .into_iter()
+            .filter(|f| f.severity > dockguard_core::Severity::Info)
+            .collect();
+        if found.is_empty() && errors.is_empty() {
+            continue;
+        }
+        items.push(c.name.clone());
+        lines.extend(found.iter().map(|f| format!("{} {}", f.code, f.message)));
+        lines.extend(errors);
+        findings.extend(found);
+    }
+    if lines.is_empty() {
+        return outcome;
+    }
+    let weak = format!(
+        "Custom seccomp profiles with weaknesses: {}",
+        lines.join("; ")
+    );
+    outcome.details = Some(match outcome.details.take() {
+        Some(d) if outcome.verdict == Verdict::Warn => format!("{d}; {weak}"),
+        _ => weak,
+    });
+    outcome.verdict = Verdict::Warn;
+    for item in items {
+        if !outcome.items.contains(&item) {
+            outcome.items.push(item);
+        }
+    }
+    outcome.findings.extend(findings);
+    outcome
+}
+
 /// A list check that docker-bench-security reports as `INFO` (manual checks): the same
 /// details and items, no findings (findings are what a `WARN` stands on).
 pub(crate) fn as_info(outcome: Outcome) -> Outcome {

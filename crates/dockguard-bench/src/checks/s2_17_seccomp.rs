@@ -11,6 +11,8 @@ dockguard_dockerfile::declare_rule! {
     /// profile (`profile=builtin` since Docker 23, `profile=default` before); INFO with the
     /// profile for a custom profile (to review) or `unconfined` (no seccomp filtering for
     /// containers that do not ask for a profile), and when the daemon has no seccomp support.
+    /// A custom profile file is linted with the SC1xx rules: WARN with each finding's code and
+    /// message when it has findings above `info` (or does not parse), INFO otherwise.
     /// A manual, unscored check.
     ///
     /// ## Why is this bad?
@@ -78,10 +80,63 @@ fn eval(ctx: &Ctx) -> Outcome {
             "Seccomp is disabled daemon-wide (profile=unconfined): containers without a \
              profile of their own are not filtered",
         ),
-        custom => Outcome::info(format!(
-            "Custom daemon-wide seccomp profile {custom}: review it"
-        )),
+        custom => lint_daemon_profile(ctx, custom).unwrap_or_else(|| {
+            Outcome::info(format!(
+                "Custom daemon-wide seccomp profile {custom}: review it"
+            ))
+        }),
     }
+}
+
+/// The SC1xx lint of the daemon's custom profile (`seccomp-profile` in daemon.json or
+/// `--seccomp-profile`, which `/info` reports as `profile=<path>`): `WARN` with each finding
+/// above `info` (code and message) in the details, the findings located in the profile; a
+/// profile that does not parse is a `WARN` too (dockerd refuses to start containers with it).
+/// `None` (the check's usual INFO) when the file cannot be read from here or has no finding.
+fn lint_daemon_profile(ctx: &Ctx, path: &str) -> Option<Outcome> {
+    if !path.starts_with('/') {
+        return None;
+    }
+    let file = ctx.facts.host_path(path)?;
+    let size = std::fs::metadata(&file).ok()?.len();
+    if size > dockguard_workload::seccomp::MAX_PROFILE_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(&file).ok()?;
+    let location = super::host_location(path);
+    let profile = match dockguard_seccomp::parse_str(path, &text) {
+        Ok(profile) => profile,
+        Err(e) => {
+            return Some(Outcome::warn(
+                &CHECK.meta,
+                ctx.config,
+                format!("Custom daemon-wide seccomp profile {path} does not parse: {e}"),
+                location,
+            ));
+        }
+    };
+    let found: Vec<_> = dockguard_seccomp::lint(&profile, ctx.config)
+        .into_iter()
+        .filter(|f| f.severity > dockguard_core::Severity::Info)
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = found
+        .iter()
+        .map(|f| format!("{} {} (line {})", f.code, f.message, f.location.line))
+        .collect();
+    let mut outcome = Outcome::warn(
+        &CHECK.meta,
+        ctx.config,
+        format!(
+            "Custom daemon-wide seccomp profile {path} has weaknesses: {}",
+            lines.join("; ")
+        ),
+        location,
+    );
+    outcome.findings.extend(found);
+    Some(outcome)
 }
 
 #[cfg(test)]
@@ -122,6 +177,57 @@ mod tests {
                 .unwrap()
                 .contains("/etc/docker/seccomp.json")
         );
+    }
+
+    /// Runs the check with `profile` as the host's `/etc/docker/seccomp.json`.
+    fn with_profile(profile: &str) -> Outcome {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("etc/docker")).unwrap();
+        std::fs::write(root.path().join("etc/docker/seccomp.json"), profile).unwrap();
+        let facts = crate::facts::HostFacts {
+            root: root.path().to_path_buf(),
+            ..crate::facts::HostFacts::default()
+        };
+        let snapshot = seccomp("name=seccomp,profile=/etc/docker/seccomp.json");
+        let config = dockguard_core::Config::default();
+        let options = crate::Options::default();
+        let ctx = Ctx::new(&snapshot, &facts, &config, &options);
+        (CHECK.eval)(&ctx)
+    }
+
+    #[test]
+    fn a_weak_daemon_profile_warns_with_its_findings() {
+        let weak = r#"{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [ { "names": ["ptrace"], "action": "SCMP_ACT_ALLOW" } ]
+}"#;
+        let outcome = with_profile(weak);
+        assert_eq!(outcome.verdict, Verdict::Warn, "{outcome:?}");
+        let details = outcome.details.clone().unwrap();
+        assert!(details.contains("/etc/docker/seccomp.json"), "{details}");
+        assert!(details.contains("SC100 "), "{details}");
+        assert!(details.contains("(line 2)"), "{details}");
+        let codes: Vec<&str> = outcome.findings.iter().map(|f| f.code.as_ref()).collect();
+        assert_eq!(codes[0], CHECK.meta.code);
+        assert!(
+            codes.contains(&"SC100") && codes.contains(&"SC101"),
+            "{codes:?}"
+        );
+        let sc100 = outcome.findings.iter().find(|f| f.code == "SC100").unwrap();
+        assert_eq!(sc100.location.file, "/etc/docker/seccomp.json");
+
+        // A broken profile: WARN naming the position.
+        let outcome = with_profile("{\n  \"defaultAction\": 7\n}");
+        assert_verdict(&CHECK, &outcome, Verdict::Warn);
+        assert!(outcome.details.unwrap().contains("seccomp.json:2:"));
+    }
+
+    #[test]
+    fn docker_default_as_a_daemon_profile_stays_info() {
+        let outcome = with_profile(dockguard_seccomp::DOCKER_DEFAULT);
+        assert_verdict(&CHECK, &outcome, Verdict::Info);
+        assert!(outcome.details.unwrap().contains("review it"));
     }
 
     #[test]

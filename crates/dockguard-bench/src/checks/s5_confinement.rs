@@ -6,6 +6,7 @@ use super::Ctx;
 use super::Outcome;
 use super::c_common::{
     bench_check, container_location, container_outcome, rule_findings, same_place, settings,
+    with_inline_seccomp,
 };
 use dockguard_workload::rules::helpers::capability_name;
 use dockguard_workload::rules::subject;
@@ -273,7 +274,9 @@ fn eval_5_5(ctx: &Ctx) -> Outcome {
 bench_check! {
     /// ## What it does
     /// Reports containers run with seccomp turned off (`--security-opt seccomp=unconfined`),
-    /// through WL600.
+    /// through WL600, and containers whose custom profile (`--security-opt seccomp=<file>`,
+    /// kept inline by the engine) has SC1xx findings above `info` — allow-by-default, dangerous
+    /// system calls allowed without their capability gate, … — each with its code and message.
     ///
     /// ## Why is this bad?
     /// Docker's default seccomp profile blocks about 40 rarely needed system calls, many of
@@ -305,11 +308,12 @@ bench_check! {
 }
 
 fn eval_5_22(ctx: &Ctx) -> Outcome {
-    container_outcome(
+    let outcome = container_outcome(
         ctx,
         rule_findings(ctx, &["WL600"]),
         "Containers with default seccomp profile disabled",
-    )
+    );
+    with_inline_seccomp(ctx, outcome)
 }
 
 bench_check! {
@@ -517,6 +521,73 @@ mod tests {
             &run(
                 &CHECK_5_22,
                 &snapshot(no_info(), vec![container("hardened")]),
+            ),
+            Verdict::Pass,
+            &[],
+        );
+    }
+
+    /// The `default` fixture run with `seccomp=<profile>` (as the engine stores it).
+    fn with_inline_profile(name: &str, profile: &str) -> crate::snapshot::ContainerRecord {
+        container_with("default", |inspect| {
+            inspect["Name"] = Value::from(format!("/{name}"));
+            inspect["HostConfig"]["SecurityOpt"] =
+                serde_json::json!([format!("seccomp={profile}")]);
+        })
+    }
+
+    #[test]
+    fn seccomp_weak_inline_profiles_warn_with_their_findings() {
+        let weak = r#"{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+  "syscalls": [ { "names": ["read", "write", "ptrace"], "action": "SCMP_ACT_ALLOW" } ]
+}"#;
+        let outcome = run(
+            &CHECK_5_22,
+            &snapshot(
+                no_info(),
+                vec![
+                    with_inline_profile("weak", weak),
+                    with_inline_profile("docker-default", dockguard_seccomp::DOCKER_DEFAULT),
+                    container("hardened"),
+                ],
+            ),
+        );
+        assert_outcome(&outcome, Verdict::Warn, &["weak"]);
+        let details = outcome.details.clone().unwrap();
+        assert!(
+            details.starts_with("Custom seccomp profiles with weaknesses: SC"),
+            "{details}"
+        );
+        assert!(
+            details.contains("SC101 container `weak`'s seccomp profile, line 4: `ptrace`"),
+            "{details}"
+        );
+        assert!(outcome.findings.iter().all(|f| f.code.starts_with("SC1")));
+
+        // With an unconfined container too: both in the details.
+        let mut containers = fleet();
+        containers.push(with_inline_profile("weak", weak));
+        let outcome = run(&CHECK_5_22, &snapshot(no_info(), containers));
+        assert_outcome(&outcome, Verdict::Warn, &["hbc-secopt", "weak"]);
+        let details = outcome.details.unwrap();
+        assert!(
+            details.contains("disabled: hbc-secopt; Custom seccomp"),
+            "{details}"
+        );
+
+        // Docker's default profile inline changes nothing.
+        assert_outcome(
+            &run(
+                &CHECK_5_22,
+                &snapshot(
+                    no_info(),
+                    vec![with_inline_profile(
+                        "docker-default",
+                        dockguard_seccomp::DOCKER_DEFAULT,
+                    )],
+                ),
             ),
             Verdict::Pass,
             &[],

@@ -148,9 +148,10 @@ fn container(obj: &Node, at: &Locator) -> ContainerSettings {
             .trim()
             .strip_prefix("seccomp")
             .and_then(|rest| rest.strip_prefix(['=', ':']))
-            .is_some_and(|profile| profile.trim_start().starts_with('{'));
-        if custom_seccomp {
+            .filter(|profile| profile.trim_start().starts_with('{'));
+        if let Some(profile) = custom_seccomp {
             s.seccomp = Some(Setting::new(CUSTOM_SECCOMP.to_string(), loc(item)));
+            s.seccomp_inline = Some(profile.to_string());
         } else {
             apply_security_opt(&mut s, opt, &loc(item));
         }
