@@ -47,6 +47,8 @@ pub enum Command {
     Seccomp(SeccompArgs),
     /// AppArmor profiles: generate one from a recording or a declarative policy.
     Apparmor(crate::apparmor::ApparmorArgs),
+    /// Watch the host and its containers at run time with Falco-format rules (needs root).
+    Watch(crate::watch::WatchArgs),
     /// List the rules: code, name, step, severity, references.
     Rules(RulesArgs),
     /// Show a rule's documentation.

@@ -22,6 +22,7 @@ mod sbom;
 mod seccomp;
 mod settings;
 mod vuln;
+mod watch;
 
 use clap::Parser;
 use std::io::Write;
@@ -52,6 +53,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<i32> {
         cli::Command::Db(args) => vuln::db(&args),
         cli::Command::Seccomp(args) => seccomp::run(&args),
         cli::Command::Apparmor(args) => apparmor::run(&args),
+        cli::Command::Watch(args) => watch::run(&args),
         cli::Command::Rules(args) => info::rules(&args).map(|()| 0),
         cli::Command::Explain { code } => info::explain(&code),
         cli::Command::Completions { shell } => {
