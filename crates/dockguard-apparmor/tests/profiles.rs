@@ -3,39 +3,11 @@
 //! fail, not skip, without it. Hostile policies are refused before the parser sees them.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Command;
 
 use dockguard_apparmor::{Policy, render};
 use dockguard_trace::model::{Exit, FORMAT_VERSION, FileAccess, Socket, Trace};
 
-fn apparmor_parser() -> PathBuf {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    dirs.extend(["/usr/sbin".into(), "/sbin".into()]);
-    dirs.into_iter()
-        .map(|d| d.join("apparmor_parser"))
-        .find(|p| p.is_file())
-        .expect("apparmor_parser is required for these tests (Debian/Ubuntu package `apparmor`)")
-}
-
-/// `apparmor_parser -Q -K` on the profile: Ok, or its error output.
-fn compile(profile: &str) -> Result<(), String> {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("profile");
-    std::fs::write(&file, profile).unwrap();
-    let out = Command::new(apparmor_parser())
-        .args(["-Q", "-K"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
+use dockguard_testsupport::apparmor::compile;
 
 fn assert_compiles(profile: &str) {
     if let Err(e) = compile(profile) {

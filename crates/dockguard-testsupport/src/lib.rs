@@ -2,6 +2,7 @@
 //! one-binary test image, remove containers when a test ends. Tests that use them fail, rather
 //! than skip, when no engine answers: CI installs and starts one.
 
+pub mod apparmor;
 pub mod http;
 mod oci;
 pub mod registry;

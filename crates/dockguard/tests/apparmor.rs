@@ -3,7 +3,6 @@
 //! these tests fail without it), bad inputs exit 2 naming file:line:column.
 
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
 
 fn dockguard(args: &[&str]) -> std::process::Output {
     Command::cargo_bin("dockguard")
@@ -13,31 +12,7 @@ fn dockguard(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn apparmor_parser() -> PathBuf {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    dirs.extend(["/usr/sbin".into(), "/sbin".into()]);
-    dirs.into_iter()
-        .map(|d| d.join("apparmor_parser"))
-        .find(|p| p.is_file())
-        .expect("apparmor_parser is required for these tests (Debian/Ubuntu package `apparmor`)")
-}
-
-fn assert_compiles(file: &Path) {
-    let out = std::process::Command::new(apparmor_parser())
-        .args(["-Q", "-K"])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "apparmor_parser refused {}:\n{}\n{}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr),
-        std::fs::read_to_string(file).unwrap_or_default()
-    );
-}
+use dockguard_testsupport::apparmor::assert_compiles;
 
 const RECORDING: &str = r#"{
   "version": 1,

@@ -179,6 +179,41 @@ fn image_recording_serves_a_file_under_its_profile_and_refuses_the_rest() {
     );
     assert!(trace["tasks"].as_u64().unwrap() >= 6, "{}", trace["tasks"]);
 
+    // The same recording as an AppArmor profile, compiled by the real parser.
+    let apparmor = dir.path().join("serve.apparmor");
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args([
+            "apparmor",
+            "generate",
+            "--name",
+            "dg-serve",
+            "--recording",
+            &recording,
+        ])
+        .arg("-o")
+        .arg(&apparmor)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dockguard_testsupport::apparmor::assert_compiles(&apparmor);
+    let text = std::fs::read_to_string(&apparmor).unwrap();
+    let rule = |path: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(&format!("{path} ")))
+            .unwrap_or_else(|| panic!("no rule for {path}:\n{text}"))
+            .to_string()
+    };
+    assert!(rule("/srv/copy.txt").contains('w'), "{text}");
+    assert!(rule("/bin/busybox").contains("ix"), "{text}");
+    assert!(text.contains("network inet stream,"), "{text}");
+
     let allowed = dockguard_seccomp::generate::allowed_names(
         &dockguard_seccomp::parse_file(std::path::Path::new(&profile)).unwrap(),
     );
