@@ -129,8 +129,45 @@ enum Frame {
     Map(usize, usize, Vec<(Node, Node)>, Option<Node>),
 }
 
+/// Falco reads rules with yaml-cpp, which accepts a flow collection's closing bracket on a
+/// line of its own at the indentation of the key that opened it (`items: [` … `  ]`, as in
+/// falcosecurity/rules); strict YAML (saphyr) refuses it. Such a bracket is moved to the end
+/// of the previous line, which keeps every other byte offset (and so every position in
+/// messages) where it was. Lines with a comment before the bracket are left alone.
+fn relax_flow_closers(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut bytes: Option<Vec<u8>> = None;
+    // End (exclusive) of the last non-blank content seen, if its line has no comment.
+    let mut content_end: Option<usize> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim();
+        if matches!(trimmed, "]" | "}") {
+            if let Some(end) = content_end {
+                let at = start + (body.len() - body.trim_start().len());
+                let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+                // [end..at] is whitespace (and newlines): shift it right by one byte.
+                let closer = out[at];
+                out.copy_within(end..at, end + 1);
+                out[end] = closer;
+                content_end = Some(end + 1);
+            }
+        } else if !trimmed.is_empty() {
+            content_end = (!body.contains('#')).then(|| start + body.trim_end().len());
+        }
+        start += line.len();
+    }
+    match bytes {
+        // Only ASCII brackets and whitespace moved: still UTF-8.
+        Some(b) => std::borrow::Cow::Owned(String::from_utf8(b).expect("UTF-8 kept")),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Parses the first document of a YAML stream (`None` when the stream is empty).
 pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    let relaxed = relax_flow_closers(text);
+    let text: &str = &relaxed;
     let offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -347,5 +384,23 @@ mod tests {
         assert_eq!(line_col("- a: 1\n  a: 2\n", err.offset), (2, 3));
         assert!(parse("- [a\n").is_err());
         assert!(parse("").unwrap().is_none());
+    }
+
+    #[test]
+    fn closing_brackets_at_the_key_indentation_are_accepted_as_falco_does() {
+        let text = "- list: l\n  items: [\n    a,\n    b\n  ]\n\n- macro: m\n  condition: x\n";
+        assert_eq!(
+            relax_flow_closers(text),
+            "- list: l\n  items: [\n    a,\n    b]\n  \n\n- macro: m\n  condition: x\n"
+        );
+        let node = parse(text).unwrap().unwrap();
+        let seq = node.as_seq().unwrap();
+        assert_eq!(seq[0].get("items").unwrap().as_seq().unwrap().len(), 2);
+        // Offsets after the bracket are unchanged.
+        let m = text.find("- macro").unwrap();
+        assert_eq!(relax_flow_closers(text).find("- macro"), Some(m));
+        // A comment on the previous line keeps the text as it is.
+        let commented = "k: [\n  a # note\n]\n";
+        assert_eq!(relax_flow_closers(commented), commented);
     }
 }

@@ -165,6 +165,27 @@ const USER_RULES: &str = r#"
   tags: [test]
 "#;
 
+/// Time from `start` to an alert's RFC 3339 `time` (same day, UTC).
+fn latency_since(start: std::time::SystemTime, time: &str) -> Duration {
+    let start_ns = start
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let day_ns = 86_400u128 * 1_000_000_000;
+    // `…THH:MM:SS.nnnnnnnnnZ`
+    let clock = &time[11..time.len() - 1];
+    let (hms, nanos) = clock.split_once('.').unwrap();
+    let mut parts = hms.split(':').map(|p| p.parse::<u128>().unwrap());
+    let (h, m, sec) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let alert_in_day = ((h * 60 + m) * 60 + sec) * 1_000_000_000 + nanos.parse::<u128>().unwrap();
+    let start_in_day = start_ns % day_ns;
+    Duration::from_nanos(alert_in_day.saturating_sub(start_in_day) as u64)
+}
+
 fn rules_of(alerts: &[serde_json::Value]) -> Vec<String> {
     alerts
         .iter()
@@ -232,16 +253,44 @@ fn default_and_user_rules_fire_on_real_activity() {
         "/bin/busybox",
         "true",
     ]);
-    // Inside a running container.
+    // Added capabilities and a sensitive host mount.
+    docker(&[
+        "run",
+        "--rm",
+        "--cap-add",
+        "SYS_PTRACE",
+        "-v",
+        "/etc:/host-etc:ro",
+        IMAGE,
+        "/bin/busybox",
+        "true",
+    ]);
+    // Inside a running container, which has an /etc/shadow of its own.
+    let shadow = dir.path().join("shadow");
+    std::fs::write(&shadow, "root:*:19000:0:99999:7:::\n").unwrap();
+    let shadow_mount = format!("{}:/etc/shadow:ro", shadow.display());
     docker(&[
         "run",
         "-d",
         "--name",
         &name,
+        "-v",
+        &shadow_mount,
         IMAGE,
         "/bin/busybox",
         "sleep",
         "120",
+    ]);
+    // Give the file source a moment to mark the new container's root.
+    std::thread::sleep(Duration::from_millis(500));
+    // The shell opens the file itself and lives on a second, so that /proc can still be
+    // read when the open is reported.
+    docker(&[
+        "exec",
+        &name,
+        "sh",
+        "-c",
+        "read -r line < /etc/shadow; /bin/busybox sleep 1",
     ]);
     docker(&["exec", &name, "/bin/busybox", "true"]);
     docker(&[
@@ -252,13 +301,15 @@ fn default_and_user_rules_fire_on_real_activity() {
         "-c",
         "/bin/busybox sleep 1; true",
     ]);
+    let shell_exec_started = std::time::SystemTime::now();
+    docker(&["exec", &name, "sh", "-c", "echo dg-latency-probe"]);
     let _ = Command::new("docker")
         .args(["exec", &name, "sh", "-c"])
         .arg(
             "/bin/busybox mkdir -p /tmp && \
              printf '#!/bin/sh\\n/bin/busybox sleep 1\\n' > /tmp/apt-get && /bin/busybox chmod +x /tmp/apt-get && /tmp/apt-get; \
              /bin/busybox cp /bin/busybox /tmp/busybox && /tmp/busybox sleep 1; \
-             /bin/busybox ln -s /bin/busybox /tmp/nsenter && /tmp/nsenter --help; \
+             printf '#!/bin/sh\\n/bin/busybox sleep 1\\n' > /tmp/nsenter && /bin/busybox chmod +x /tmp/nsenter && /tmp/nsenter; \
              echo x > /etc/dg-watch-written",
         )
         .output()
@@ -290,6 +341,8 @@ fn default_and_user_rules_fire_on_real_activity() {
     let fired = rules_of(&alerts);
     for expected in [
         "Container with the Docker socket mounted started",
+        "Container with dangerous capabilities started",
+        "Container with a sensitive mount started",
         "Docker exec into container",
         "Terminal shell in container",
         "Package management process launched in container",
@@ -329,6 +382,33 @@ fn default_and_user_rules_fire_on_real_activity() {
             .any(|a| a["output_fields"]["fd.name"] == "/etc/dg-watch-written"),
         "{etc:?}"
     );
+    // /etc/shadow read inside the container.
+    assert!(
+        by_rule("Read sensitive file untrusted")
+            .iter()
+            .any(|a| a["output_fields"]["container.name"] == name.as_str()
+                && a["output_fields"]["fd.name"] == "/etc/shadow"),
+        "{:?}",
+        by_rule("Read sensitive file untrusted")
+    );
+    let caps = by_rule("Container with dangerous capabilities started")[0];
+    assert!(
+        caps["output"].as_str().unwrap().contains("CAP_SYS_PTRACE"),
+        "{caps}"
+    );
+    // A `docker exec` of a shell: the alert names the container and the command, and its
+    // event arrived soon after the exec was started (measured; the bound is only a sanity
+    // check, the figure is in the closing notes).
+    let probe = by_rule("Docker exec into container")
+        .into_iter()
+        .find(|a| a["output"].as_str().unwrap().contains("dg-latency-probe"))
+        .expect("the probe's docker exec alert");
+    assert!(probe["output"].as_str().unwrap().contains(&name), "{probe}");
+    let alert_time = probe["time"].as_str().unwrap();
+    let latency = latency_since(shell_exec_started, alert_time);
+    eprintln!("docker exec → alert event: {latency:?}");
+    assert!(latency < Duration::from_secs(5), "{latency:?}");
+
     // The override: `cat` is trusted, busybox is not.
     let reads = by_rule("Read sensitive file untrusted");
     assert!(
@@ -410,7 +490,7 @@ fn rules_errors_and_check() {
         err.contains("K8s only") && err.contains("k8s.ns.name"),
         "{err}"
     );
-    assert!(text.starts_with("17 rules enabled"), "{text}");
+    assert!(text.starts_with("18 rules enabled"), "{text}");
     assert!(
         text.contains("Critical      docker  Container with the Docker socket mounted started")
     );
@@ -420,4 +500,67 @@ fn rules_errors_and_check() {
         .output()
         .unwrap();
     assert_eq!(none.status.code(), Some(2));
+}
+
+#[test]
+fn a_hardened_container_doing_benign_work_for_60_s_raises_no_alert() {
+    ensure_image();
+    let name = format!("dg-watch-quiet-{}", std::process::id());
+    let _ = Command::new("docker").args(["rm", "-f", &name]).output();
+    let watch = Watch::start(&["-f", "json", "--duration", "300s"]);
+    let out = Command::new("docker")
+        .args([
+            "run",
+            "--rm",
+            "--name",
+            &name,
+            "--read-only",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--user",
+            "65534:65534",
+            "--pids-limit",
+            "64",
+            "--memory",
+            "64m",
+            IMAGE,
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 60 ]; do /bin/busybox ls / >/dev/null; \
+             /bin/busybox cat /proc/self/status >/dev/null; /bin/busybox sleep 1; i=$((i+1)); done",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    let (alerts, stderr) = watch.stop();
+    // Other tests run at the same time and make noise of their own: only this container's
+    // alerts count.
+    let ours: Vec<&serde_json::Value> = alerts
+        .iter()
+        .filter(|a| {
+            a["output_fields"]["container.name"] == name.as_str()
+                || a["output"].as_str().unwrap_or("").contains(&name)
+        })
+        .collect();
+    assert!(ours.is_empty(), "{ours:?}");
+    // It was watched: ~60 × 3 execs at least.
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("dockguard: events:"))
+        .unwrap();
+    let proc_events: u64 = last
+        .split("proc ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(proc_events >= 180, "{last}");
 }
