@@ -315,7 +315,10 @@ fn default_and_user_rules_fire_on_real_activity() {
         .output()
         .unwrap();
     // On the host.
-    run("/bin/busybox", &["cat", "/etc/shadow"]);
+    run(
+        &named(dir.path(), "dg-reader", "read -r line < /etc/shadow"),
+        &[],
+    );
     // The shell named `cat` opens the file itself.
     run(&named(dir.path(), "cat", "read -r line < /etc/shadow"), &[]);
     run(
@@ -327,6 +330,16 @@ fn default_and_user_rules_fire_on_real_activity() {
         run(&miner, &["--version"]);
     }
     run(&named(dir.path(), "dg-marker", ""), &[]);
+    // Fileless: busybox copied into a memfd and executed from it (fexecve), as `sleep 1`.
+    run(
+        "python3",
+        &[
+            "-c",
+            "import os; fd = os.memfd_create('dg-fileless'); \
+             os.write(fd, open('/bin/busybox', 'rb').read()); \
+             os.execve(fd, ['sleep', '1'], {})",
+        ],
+    );
 
     std::thread::sleep(Duration::from_secs(3));
     watch.signal("USR1");
@@ -353,6 +366,7 @@ fn default_and_user_rules_fire_on_real_activity() {
         "Netcat or socat reverse shell",
         "Crypto miner launched",
         "Marker program",
+        "Fileless execution via memfd",
     ] {
         assert!(
             fired.iter().any(|r| r == expected),
@@ -409,7 +423,7 @@ fn default_and_user_rules_fire_on_real_activity() {
     eprintln!("docker exec → alert event: {latency:?}");
     assert!(latency < Duration::from_secs(5), "{latency:?}");
 
-    // The override: `cat` is trusted, busybox is not.
+    // The override: `cat` is trusted, `dg-reader` is not.
     let reads = by_rule("Read sensitive file untrusted");
     assert!(
         reads
@@ -420,7 +434,7 @@ fn default_and_user_rules_fire_on_real_activity() {
     assert!(
         reads
             .iter()
-            .any(|a| a["output_fields"]["proc.name"] == "busybox")
+            .any(|a| a["output_fields"]["proc.name"] == "dg-reader")
     );
     // Three miner runs: one alert, then one summary of the two repeats at exit.
     let miners = by_rule("Crypto miner launched");
