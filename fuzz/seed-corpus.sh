@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Seeds fuzz/corpus/<target>/ (git-ignored) for every fuzz target with:
+# Seeds fuzz/corpus/<target>/ (git-ignored) for the Dockerfile targets ($TARGETS) with:
 #  - every crates/dockguard-dockerfile/fixtures/**/*.Dockerfile, and
 #  - at most $MAX_EXTERNAL (default 300) files of an outside corpus of real-world Dockerfiles
 #    ($EXTERNAL_CORPUS, default /work/corpus/files; skipped when absent), picked evenly over the
 #    sorted file list so that every source repository is represented.
+# and fuzz/corpus/falco/ with rules files (see the end).
 # Re-running it is harmless: files are named by content hash, duplicates collapse.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -42,3 +43,23 @@ fi
 for t in "${targets[@]}"; do
     echo "corpus/$t: $(ls "$here/corpus/$t" | wc -l) files ($n_fixtures fixtures + $n_external external copied)"
 done
+
+# The `falco` target (rules files): dockguard's default rules and dockguard-falco's test rules,
+# each alone, both as a file and its override (NUL-separated), and a bare condition taken from
+# the default rules with the default rules as its context. Named by SHA-1 like the others.
+mkdir -p "$here/corpus/falco"
+falco_seed() { # stdin → corpus/falco/<sha1>
+    local tmp h
+    tmp="$(mktemp)"; cat >"$tmp"
+    h="$(sha1sum "$tmp" | cut -d' ' -f1)"
+    mv "$tmp" "$here/corpus/falco/$h"
+}
+default_rules="$root/crates/dockguard-watch/rules/dockguard_rules.yaml"
+test_rules="$root/crates/dockguard-falco/tests/data/runtime_rules.yaml"
+falco_seed <"$default_rules"
+falco_seed <"$test_rules"
+{ cat "$default_rules"; printf '\0'; cat "$test_rules"; } | falco_seed
+{ cat "$test_rules"; printf '\0'; cat "$default_rules"; } | falco_seed
+{ cat "$default_rules"; printf '\0\0spawned_process and container and proc.name in (shell_binaries) and not proc.cmdline contains "x"\0sh\n-c\nbash\n'; } | falco_seed
+echo "corpus/falco: $(ls "$here/corpus/falco" | wc -l) files"
+

@@ -55,6 +55,19 @@ pub(crate) enum Node {
     Or(Box<[Node]>),
     Not(Box<Node>),
     Check(Box<Check>),
+    /// Checks of one field (and argument) under the same `and` / `or`, made by
+    /// [`Node::optimize`]: the field is read once for all of them (`proc.cmdline contains a or
+    /// proc.cmdline contains b` builds the command line once).
+    Group(Box<Group>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    /// `true`: every check holds (`and`); `false`: any does (`or`).
+    all: bool,
+    field: Field,
+    arg: Option<FieldArg>,
+    checks: Box<[Check]>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +114,7 @@ enum Test {
     Bool(bool),
     BoolNe(bool),
     StrIn(StrSet),
-    IntIn(HashSet<i64>),
+    IntIn(HashSet<i64, FastState>),
     Intersects(StrSet),
     Contains(memchr::memmem::Finder<'static>),
     IContains(Box<str>),
@@ -114,11 +127,60 @@ enum Test {
     Other(Op, Field, Option<FieldArg>),
 }
 
+/// A fast, non-keyed hasher (the multiply-rotate scheme of rustc's `FxHasher`) for the sets
+/// built from rules: their contents come from the rules files, so lookups with event strings
+/// cannot be steered into long probe chains, and SipHash's keying buys nothing while costing a
+/// large share of the evaluation time.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w: [u8; 8] = c.try_into().unwrap_or_default();
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // Byte by byte: a `copy_from_slice` of a variable length would call memcpy.
+            let w = rest
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (i, b)| w | u64::from(*b) << (8 * i));
+            self.add(w);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap`/`HashSet` state with [`FastHasher`].
+pub(crate) type FastState = std::hash::BuildHasherDefault<FastHasher>;
+
 /// A set of strings: a short vector scanned linearly, or a hash set.
 #[derive(Debug, Clone)]
 struct StrSet {
     small: Vec<Box<str>>,
-    big: HashSet<Box<str>>,
+    big: HashSet<Box<str>, FastState>,
 }
 
 impl StrSet {
@@ -127,7 +189,7 @@ impl StrSet {
         if items.len() <= 8 {
             StrSet {
                 small: items.into_iter().map(String::into_boxed_str).collect(),
-                big: HashSet::new(),
+                big: HashSet::default(),
             }
         } else {
             StrSet {
@@ -146,7 +208,8 @@ impl StrSet {
     }
 }
 
-/// A full-match glob: `*` (not across `/`), `?`, `[abc]`, `[!a-z]`, `\x`.
+/// A full-match glob as Falco's `glob` (libsinsp calls fnmatch(3) without FNM_PATHNAME):
+/// `*` (any run, `/` included), `?`, `[abc]`, `[!a-z]`, `\x`.
 #[derive(Debug, Clone)]
 pub(crate) struct Glob {
     tokens: Vec<GlobTok>,
@@ -224,50 +287,49 @@ impl Glob {
     }
 
     pub(crate) fn matches(&self, text: &str) -> bool {
-        // Iterative matcher with one backtrack point per star (linear-ish, no recursion).
+        // Iterative matcher with one backtrack point per star (O(pattern × text), no
+        // recursion, no allocation); `s` is a byte offset into `text`.
         let fold = self.fold;
-        let t: Vec<char> = text.chars().collect();
         let (mut p, mut s) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
-        while s < t.len() {
-            let c = if fold {
-                t[s].to_ascii_lowercase()
-            } else {
-                t[s]
-            };
+        while let Some(ch) = text[s..].chars().next() {
+            let c = if fold { ch.to_ascii_lowercase() } else { ch };
             match self.tokens.get(p) {
                 Some(GlobTok::Star) => {
                     star = Some((p, s));
                     p += 1;
                     continue;
                 }
-                Some(GlobTok::Any) if c != '/' => {
+                Some(GlobTok::Any) => {
                     p += 1;
-                    s += 1;
+                    s += ch.len_utf8();
                     continue;
                 }
                 Some(GlobTok::Lit(l)) if *l == c => {
                     p += 1;
-                    s += 1;
+                    s += ch.len_utf8();
                     continue;
                 }
                 Some(GlobTok::Class(neg, ranges))
-                    if c != '/' && ranges.iter().any(|(a, b)| *a <= c && c <= *b) != *neg =>
+                    if ranges.iter().any(|(a, b)| *a <= c && c <= *b) != *neg =>
                 {
                     p += 1;
-                    s += 1;
+                    s += ch.len_utf8();
                     continue;
                 }
                 _ => {}
             }
-            // Mismatch: let the last star swallow one more character (never a `/`).
+            // Mismatch: let the last star swallow one more character.
             match star {
-                Some((sp, ss)) if t[ss] != '/' => {
-                    p = sp + 1;
-                    s = ss + 1;
-                    star = Some((sp, ss + 1));
-                }
-                _ => return false,
+                Some((sp, ss)) => match text[ss..].chars().next() {
+                    Some(sc) => {
+                        p = sp + 1;
+                        s = ss + sc.len_utf8();
+                        star = Some((sp, s));
+                    }
+                    _ => return false,
+                },
+                None => return false,
             }
         }
         self.tokens[p..].iter().all(|t| matches!(t, GlobTok::Star))
@@ -277,13 +339,13 @@ impl Glob {
 /// `pmatch`: a set of path prefixes (whole components), some of them globs.
 #[derive(Debug, Clone)]
 pub(crate) struct PathSet {
-    exact: HashSet<Box<str>>,
+    exact: HashSet<Box<str>, FastState>,
     globs: Vec<Vec<Glob>>,
 }
 
 impl PathSet {
     fn new(items: Vec<String>) -> PathSet {
-        let mut exact = HashSet::new();
+        let mut exact = HashSet::default();
         let mut globs = Vec::new();
         for item in items {
             let trimmed = if item.len() > 1 {
@@ -667,52 +729,190 @@ impl Node {
             Node::Or(items) => items.iter().any(|n| n.eval(ev)),
             Node::Not(n) => !n.eval(ev),
             Node::Check(c) => c.eval(ev),
+            Node::Group(g) => {
+                // A field without a value fails every check, so `and` and `or` both fail.
+                let Some(value) = ev.get(g.field, g.arg.as_ref()) else {
+                    return false;
+                };
+                if g.all {
+                    g.checks.iter().all(|c| c.holds(&value, ev))
+                } else {
+                    g.checks.iter().any(|c| c.holds(&value, ev))
+                }
+            }
+        }
+    }
+
+    /// Flattens nested `and`s (and nested `or`s) and gathers the checks of one field under
+    /// an `and` / `or` into a [`Node::Group`], so that each field is read once there. The
+    /// result is equivalent: checks have no side effects, and a field without a value fails
+    /// each of its checks.
+    pub(crate) fn optimize(self) -> Node {
+        match self {
+            Node::And(items) => Node::gather(true, items),
+            Node::Or(items) => Node::gather(false, items),
+            Node::Not(n) => Node::Not(Box::new(n.optimize())),
+            other => other,
+        }
+    }
+
+    fn gather(all: bool, items: Box<[Node]>) -> Node {
+        // Flatten first: `a and (b and c)` is `a and b and c`.
+        let mut flat = Vec::with_capacity(items.len());
+        let mut pending: Vec<Node> = items.into_vec();
+        pending.reverse();
+        while let Some(n) = pending.pop() {
+            match n.optimize() {
+                Node::And(inner) if all => pending.extend(inner.into_vec().into_iter().rev()),
+                Node::Or(inner) if !all => pending.extend(inner.into_vec().into_iter().rev()),
+                other => flat.push(other),
+            }
+        }
+        // Group checks by field and argument, at the place of each field's first check.
+        let mut out: Vec<Node> = Vec::with_capacity(flat.len());
+        let mut groups: Vec<(usize, Vec<Check>)> = Vec::new();
+        let mut by_key: HashMap<(Field, Option<FieldArg>), usize, FastState> = HashMap::default();
+        for n in flat {
+            match n {
+                Node::Check(c) => match by_key.entry((c.field, c.arg.clone())) {
+                    std::collections::hash_map::Entry::Occupied(g) => groups[*g.get()].1.push(*c),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(groups.len());
+                        groups.push((out.len(), Vec::new()));
+                        out.push(Node::Check(c));
+                    }
+                },
+                other => out.push(other),
+            }
+        }
+        for (i, members) in groups {
+            if members.is_empty() {
+                continue;
+            }
+            let Node::Check(first) = std::mem::replace(&mut out[i], Node::And(Box::new([]))) else {
+                continue;
+            };
+            let mut checks = vec![*first];
+            checks.extend(members);
+            out[i] = Node::Group(Box::new(Group {
+                all,
+                field: checks[0].field,
+                arg: checks[0].arg.clone(),
+                checks: checks.into(),
+            }));
+        }
+        if out.len() == 1 {
+            return out.pop().unwrap_or(Node::And(Box::new([])));
+        }
+        if all {
+            Node::And(out.into())
+        } else {
+            Node::Or(out.into())
         }
     }
 
     /// The event types the condition can match (`None`: any), for evt.type indexing.
     pub(crate) fn evttypes(&self) -> Option<BTreeSet<String>> {
         match self {
-            Node::And(items) => {
-                let mut acc: Option<BTreeSet<String>> = None;
-                for set in items.iter().filter_map(Node::evttypes) {
-                    acc = Some(match acc {
-                        None => set,
-                        Some(a) => a.intersection(&set).cloned().collect(),
-                    });
-                }
-                acc
-            }
-            Node::Or(items) => {
-                let mut acc = BTreeSet::new();
-                for n in items.iter() {
-                    acc.extend(n.evttypes()?);
-                }
-                Some(acc)
-            }
+            Node::And(items) => intersect(items.iter().map(Node::evttypes)),
+            Node::Or(items) => union(items.iter().map(Node::evttypes)),
             Node::Not(_) => None,
-            Node::Check(c) if c.field == Field::EvtType && c.transform.is_none() => match &c.test {
-                Test::StrEq(s) => Some(BTreeSet::from([s.to_string()])),
-                Test::StrIn(set) => Some(
-                    set.small
-                        .iter()
-                        .chain(set.big.iter())
-                        .map(|s| s.to_string())
-                        .collect(),
-                ),
-                _ => None,
-            },
-            Node::Check(_) => None,
+            Node::Check(c) => c.evttypes(),
+            Node::Group(g) if g.all => intersect(g.checks.iter().map(Check::evttypes)),
+            Node::Group(g) => union(g.checks.iter().map(Check::evttypes)),
         }
     }
 }
 
+impl Node {
+    /// The condition for events whose `evt.type` is one of `types` (the rule's own
+    /// [`Node::evttypes`]): top-level `and` operands that test `evt.type` against a superset
+    /// of `types` always hold for them and are dropped. An `and` left empty always holds.
+    pub(crate) fn without_type_tests(self, types: &BTreeSet<String>) -> Node {
+        let implied = |c: &Check| {
+            c.evttypes()
+                .is_some_and(|allowed| types.iter().all(|t| allowed.contains(t)))
+        };
+        match self {
+            Node::And(items) => Node::And(
+                items
+                    .into_vec()
+                    .into_iter()
+                    .filter_map(|n| match n {
+                        Node::Check(c) if implied(&c) => None,
+                        Node::Group(mut g) if g.all && g.field == Field::EvtType => {
+                            let kept: Vec<Check> = std::mem::take(&mut g.checks)
+                                .into_vec()
+                                .into_iter()
+                                .filter(|c| !implied(c))
+                                .collect();
+                            match kept.len() {
+                                0 => None,
+                                _ => {
+                                    g.checks = kept.into();
+                                    Some(Node::Group(g))
+                                }
+                            }
+                        }
+                        other => Some(other),
+                    })
+                    .collect(),
+            ),
+            Node::Check(c) if implied(&c) => Node::And(Box::new([])),
+            other => other,
+        }
+    }
+}
+
+/// The types allowed by every operand of an `and` (`None`: any type).
+fn intersect(sets: impl Iterator<Item = Option<BTreeSet<String>>>) -> Option<BTreeSet<String>> {
+    let mut acc: Option<BTreeSet<String>> = None;
+    for set in sets.flatten() {
+        acc = Some(match acc {
+            None => set,
+            Some(a) => a.intersection(&set).cloned().collect(),
+        });
+    }
+    acc
+}
+
+/// The types allowed by any operand of an `or` (`None` if one allows any type).
+fn union(sets: impl Iterator<Item = Option<BTreeSet<String>>>) -> Option<BTreeSet<String>> {
+    let mut acc = BTreeSet::new();
+    for set in sets {
+        acc.extend(set?);
+    }
+    Some(acc)
+}
+
 impl Check {
+    fn evttypes(&self) -> Option<BTreeSet<String>> {
+        if self.field != Field::EvtType || self.transform.is_some() {
+            return None;
+        }
+        match &self.test {
+            Test::StrEq(s) => Some(BTreeSet::from([s.to_string()])),
+            Test::StrIn(set) => Some(
+                set.small
+                    .iter()
+                    .chain(set.big.iter())
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     fn eval<E: EventFields + ?Sized>(&self, ev: &E) -> bool {
         let Some(value) = ev.get(self.field, self.arg.as_ref()) else {
             return false;
         };
-        match (&self.test, &value) {
+        self.holds(&value, ev)
+    }
+
+    /// Whether the check holds for the value of its field.
+    fn holds<E: EventFields + ?Sized>(&self, value: &FieldValue<'_>, ev: &E) -> bool {
+        match (&self.test, value) {
             (Test::Exists, FieldValue::StrList(items)) => !items.is_empty(),
             (Test::Exists, _) => true,
             (Test::Other(op, f, arg), _) => {
@@ -722,7 +922,7 @@ impl Check {
                 let Some(rhs) = scalar_text(&other) else {
                     return false;
                 };
-                self.each_str(&value, |s| match op {
+                self.each_str(value, |s| match op {
                     Op::Eq => s == rhs.as_ref(),
                     Op::Ne => s != rhs.as_ref(),
                     Op::Contains => s.contains(rhs.as_ref()),
@@ -740,7 +940,7 @@ impl Check {
             (_, FieldValue::Int(i)) => self.test_int(*i),
             (_, FieldValue::Bool(b)) => self.test_bool(*b),
             (_, FieldValue::Str(_) | FieldValue::StrList(_)) => {
-                self.each_str(&value, |s| self.test_str(s))
+                self.each_str(value, |s| self.test_str(s))
             }
         }
     }
@@ -810,12 +1010,13 @@ mod tests {
     fn glob_semantics() {
         let g = Glob::new("/proc/*/environ", false);
         assert!(g.matches("/proc/12/environ"));
-        assert!(!g.matches("/proc/12/task/3/environ"));
+        // As fnmatch(3) without FNM_PATHNAME, which Falco uses: `*` crosses `/`.
+        assert!(g.matches("/proc/12/task/3/environ"));
         assert!(!g.matches("/proc/12/environx"));
         assert!(Glob::new("*.so.[0-9]", false).matches("libc.so.6"));
         assert!(!Glob::new("*.so.[!0-9]", false).matches("libc.so.6"));
         assert!(Glob::new("a?c", false).matches("abc"));
-        assert!(!Glob::new("a?c", false).matches("a/c"));
+        assert!(Glob::new("a?c", false).matches("a/c"));
         assert!(Glob::new("*RELEASE_agent", true).matches("release_agent"));
         assert!(Glob::new("a*b*c", false).matches("axxbyyc"));
         assert!(!Glob::new("a*b*c", false).matches("axxbyy"));
@@ -831,6 +1032,123 @@ mod tests {
         assert!(p.matches("/var/lib/x/y"));
         assert!(!p.matches("/var/lib/y"));
         assert!(PathSet::new(vec!["/".into()]).matches("/etc"));
+    }
+
+    /// An event answering a few fields from a table.
+    struct Ev(Vec<(Field, FieldValue<'static>)>);
+
+    impl EventFields for Ev {
+        fn get(&self, f: Field, _: Option<&FieldArg>) -> Option<FieldValue<'_>> {
+            self.0.iter().find(|(k, _)| *k == f).map(|(_, v)| v.clone())
+        }
+    }
+
+    fn compiled(text: &str) -> Node {
+        let lists = HashMap::new();
+        let macros = HashMap::new();
+        let ctx = Ctx {
+            lists: &lists,
+            macros: &macros,
+        };
+        compile(&crate::cond::parse(text).unwrap(), &Origin::Rule, &ctx).unwrap()
+    }
+
+    fn st(v: &'static str) -> FieldValue<'static> {
+        FieldValue::Str(Cow::Borrowed(v))
+    }
+
+    #[test]
+    fn optimize_groups_checks_of_one_field_and_keeps_the_meaning() {
+        let text = "evt.type = execve and (proc.cmdline contains ab or proc.name = x \
+                    or proc.cmdline contains cd) and (proc.cmdline startswith z and \
+                    (proc.cmdline endswith q and not proc.name = y))";
+        let plain = compiled(text);
+        let fast = plain.clone().optimize();
+        // The nested `and`s are flattened, the two `contains` share one read.
+        let Node::And(items) = &fast else {
+            panic!("{fast:?}")
+        };
+        assert!(items.iter().any(|n| matches!(n, Node::Or(o)
+            if o.iter().any(|n| matches!(n, Node::Group(g) if !g.all && g.checks.len() == 2)))));
+        assert!(
+            items
+                .iter()
+                .any(|n| matches!(n, Node::Group(g) if g.all && g.checks.len() == 2))
+        );
+        for (cmdline, name) in [
+            ("zabq", "y"),
+            ("zabq", "n"),
+            ("zcdq", "n"),
+            ("zq", "x"),
+            ("zq", "n"),
+            ("abq", "x"),
+            ("zab", "x"),
+        ] {
+            let ev = Ev(vec![
+                (Field::EvtType, st("execve")),
+                (Field::ProcCmdline, st(cmdline)),
+                (Field::ProcName, st(name)),
+            ]);
+            assert_eq!(plain.eval(&ev), fast.eval(&ev), "{cmdline} {name}");
+        }
+        // A field without a value fails its group under `and` and under `or`.
+        let ev = Ev(vec![(Field::EvtType, st("execve"))]);
+        assert!(!fast.eval(&ev) && !plain.eval(&ev));
+        let or = compiled("proc.cmdline contains a or proc.cmdline contains b").optimize();
+        assert!(matches!(&or, Node::Group(g) if !g.all));
+        assert!(!or.eval(&ev));
+        assert!(or.eval(&Ev(vec![(Field::ProcCmdline, st("xb"))])));
+    }
+
+    #[test]
+    fn type_tests_implied_by_the_index_are_dropped() {
+        let node = compiled("evt.type in (execve, execveat) and proc.name = sh").optimize();
+        let types = node.evttypes().unwrap();
+        assert_eq!(types.len(), 2);
+        let indexed = node.clone().without_type_tests(&types);
+        let Node::And(items) = &indexed else {
+            panic!("{indexed:?}")
+        };
+        assert_eq!(items.len(), 1, "{indexed:?}");
+        let ev = Ev(vec![
+            (Field::EvtType, st("execve")),
+            (Field::ProcName, st("sh")),
+        ]);
+        assert!(indexed.eval(&ev) && node.eval(&ev));
+        // A narrower test is kept: for `execveat` events it still decides.
+        let node = compiled("evt.type in (execve, execveat) and evt.type = execve").optimize();
+        let types = node.evttypes().unwrap();
+        assert_eq!(types.len(), 1);
+        let kept = compiled("evt.type = execve").optimize();
+        assert!(
+            kept.clone()
+                .without_type_tests(&types)
+                .eval(&Ev(Vec::new()))
+        );
+        let wide = BTreeSet::from(["execve".to_string(), "open".to_string()]);
+        let n = kept.without_type_tests(&wide);
+        assert!(!n.eval(&Ev(vec![(Field::EvtType, st("open"))])));
+    }
+
+    #[test]
+    fn glob_on_multibyte_text_and_fast_sets() {
+        assert!(Glob::new("/tmp/*é*", false).matches("/tmp/caféine"));
+        assert!(Glob::new("?b", false).matches("éb"));
+        assert!(Glob::new("*x", false).matches("ééé/x"));
+        assert!(!Glob::new("*x", false).matches("ééé/xy"));
+        // `iglob` folds ASCII letters only.
+        assert!(Glob::new("A*Z", true).matches("aéz"));
+        assert!(!Glob::new("É*", true).matches("éa"));
+        let set = StrSet::new((0..20).map(|i| format!("name{i}")).collect());
+        assert!(set.contains("name7") && set.contains("name19"));
+        assert!(!set.contains("name20") && !set.contains("") && !set.contains("name1x"));
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let h = |s: &str| FastState::default().hash_one(s);
+        assert_ne!(h("abcdefgh1"), h("abcdefgh2"));
+        assert_ne!(h("a"), h("b"));
+        let mut x = FastHasher::default();
+        "abc".hash(&mut x);
+        assert_eq!(x.finish(), h("abc"));
     }
 
     #[test]

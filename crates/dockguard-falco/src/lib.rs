@@ -39,3 +39,9 @@ mod yaml;
 pub use fields::{EventFields, Field, FieldArg, FieldType, FieldValue};
 pub use output::OutputFormat;
 pub use rules::{Error, Matching, Priority, Rule, Ruleset, Stats, Warning};
+
+/// Whether `text` matches `pattern` as Falco's `glob` operator decides (fnmatch(3) without
+/// FNM_PATHNAME: `*` and `?` match `/` too), case-sensitively.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    compile::Glob::new(pattern, false).matches(text)
+}

@@ -114,6 +114,9 @@ pub struct Rule {
     source: String,
     enabled: bool,
     cond: Node,
+    /// `cond` without the `evt.type` tests the `evt.type` index already guarantees: what
+    /// [`Ruleset::matching`] evaluates.
+    indexed: Node,
     file: String,
     line: u32,
 }
@@ -177,7 +180,7 @@ pub struct Stats {
 #[derive(Debug, Clone)]
 pub struct Ruleset {
     rules: Vec<Rule>,
-    by_type: HashMap<String, Vec<u32>>,
+    by_type: HashMap<String, Vec<u32>, compile::FastState>,
     any_type: Vec<u32>,
     engine_versions: Vec<String>,
     stats: Stats,
@@ -295,7 +298,8 @@ impl<'a, E: EventFields + ?Sized> Iterator for Matching<'a, E> {
             {
                 continue;
             }
-            if rule.cond.eval(self.ev) {
+            // Rules come from the `evt.type` index (or take any type): `indexed` suffices.
+            if rule.indexed.eval(self.ev) {
                 return Some(rule);
             }
         }
@@ -1215,8 +1219,9 @@ impl<'s> Loader<'s> {
                 }
             }
             let node = match compiled {
-                Ok(n) if exc_nodes.is_empty() => n,
-                Ok(n) => Node::And(vec![n, Node::Not(Box::new(Node::Or(exc_nodes.into())))].into()),
+                Ok(n) if exc_nodes.is_empty() => n.optimize(),
+                Ok(n) => Node::And(vec![n, Node::Not(Box::new(Node::Or(exc_nodes.into())))].into())
+                    .optimize(),
                 Err(CompileError::UnknownField { field, macro_name }) => {
                     stats.skipped_unknown_field += 1;
                     let via = macro_name.map_or(String::new(), |m| format!(" (in macro `{m}`)"));
@@ -1269,6 +1274,7 @@ impl<'s> Loader<'s> {
                 tags: def.tags.clone(),
                 source: def.source.clone(),
                 enabled: def.enabled,
+                indexed: node.clone(),
                 cond: node,
                 file: file.to_string(),
                 line: yaml::line_col(text, def.at).0,
@@ -1291,14 +1297,15 @@ impl<'s> Loader<'s> {
                 ),
             });
         }
-        let mut by_type: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_type: HashMap<String, Vec<u32>, compile::FastState> = HashMap::default();
         let mut any_type = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
+        for (i, rule) in rules.iter_mut().enumerate() {
             if !rule.enabled {
                 continue;
             }
             match rule.cond.evttypes() {
                 Some(types) => {
+                    rule.indexed = rule.cond.clone().without_type_tests(&types);
                     for t in types {
                         by_type.entry(t).or_default().push(i as u32);
                     }

@@ -109,16 +109,42 @@ impl Process {
     /// Arguments after argv[0], space-separated.
     pub fn args(&self) -> Option<String> {
         let argv = self.argv.as_ref()?;
-        Some(argv.iter().skip(1).cloned().collect::<Vec<_>>().join(" "))
+        let mut out = String::with_capacity(joined_len(argv.get(1..).unwrap_or_default()));
+        push_joined(&mut out, argv.get(1..).unwrap_or_default());
+        Some(out)
     }
 
     /// `proc.name` and `proc.args`, as Falco prints `proc.cmdline`.
     pub fn cmdline(&self) -> Option<String> {
         let name = self.name.as_deref()?;
-        match self.args() {
-            Some(args) if !args.is_empty() => Some(format!("{name} {args}")),
-            _ => Some(name.to_string()),
+        let args = self
+            .argv
+            .as_deref()
+            .and_then(|a| a.get(1..))
+            .unwrap_or_default();
+        // One allocation: rules read the command line of every exec.
+        let mut out = String::with_capacity(name.len() + 1 + joined_len(args));
+        out.push_str(name);
+        if args.iter().any(|a| !a.is_empty()) || args.len() > 1 {
+            out.push(' ');
+            push_joined(&mut out, args);
         }
+        Some(out)
+    }
+}
+
+/// Length of `items` joined with spaces.
+fn joined_len(items: &[String]) -> usize {
+    items.iter().map(String::len).sum::<usize>() + items.len().saturating_sub(1)
+}
+
+/// Appends `items` joined with spaces.
+fn push_joined(out: &mut String, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(item);
     }
 }
 
@@ -215,91 +241,10 @@ fn int<'a>(n: impl Into<i64>) -> Option<FieldValue<'a>> {
     Some(FieldValue::Int(n.into()))
 }
 
-/// Matches `text` against a glob: `*` (any run), `?` (one character), `[abc]`, `[a-z]`,
-/// `[!a]`; `\` escapes. Iterative, no backtracking blow-up beyond O(pattern × text).
+/// Matches `text` against a glob as Falco's `glob` operator does (fnmatch(3) without
+/// FNM_PATHNAME): `*` (any run, `/` included), `?`, `[abc]`, `[a-z]`, `[!a]`; `\` escapes.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() {
-            match p[pi] {
-                '*' => {
-                    star = Some((pi, ti));
-                    pi += 1;
-                    continue;
-                }
-                '?' => {
-                    pi += 1;
-                    ti += 1;
-                    continue;
-                }
-                '[' => {
-                    if let Some((matched, next)) = class_match(&p, pi, t[ti])
-                        && matched
-                    {
-                        pi = next;
-                        ti += 1;
-                        continue;
-                    }
-                }
-                '\\' if pi + 1 < p.len() => {
-                    if p[pi + 1] == t[ti] {
-                        pi += 2;
-                        ti += 1;
-                        continue;
-                    }
-                }
-                c => {
-                    if c == t[ti] {
-                        pi += 1;
-                        ti += 1;
-                        continue;
-                    }
-                }
-            }
-        }
-        match star {
-            Some((sp, st)) => {
-                pi = sp + 1;
-                ti = st + 1;
-                star = Some((sp, st + 1));
-            }
-            None => return false,
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// `[…]` at `p[start]`: whether `c` is in the class and the index after `]`; `None` when the
-/// class is not closed (then `[` is an ordinary character, handled by the caller as no match).
-fn class_match(p: &[char], start: usize, c: char) -> Option<(bool, usize)> {
-    let mut i = start + 1;
-    let negate = matches!(p.get(i), Some('!' | '^'));
-    if negate {
-        i += 1;
-    }
-    let mut found = false;
-    let mut first = true;
-    while i < p.len() {
-        if p[i] == ']' && !first {
-            return Some((found != negate, i + 1));
-        }
-        first = false;
-        if i + 2 < p.len() && p[i + 1] == '-' && p[i + 2] != ']' {
-            if p[i] <= c && c <= p[i + 2] {
-                found = true;
-            }
-            i += 3;
-        } else {
-            if p[i] == c {
-                found = true;
-            }
-            i += 1;
-        }
-    }
-    None
+    dockguard_falco::glob_match(pattern, text)
 }
 
 impl Event {
@@ -360,14 +305,15 @@ impl Event {
 
 impl EventFields for Event {
     fn get(&self, field: Field, arg: Option<&FieldArg>) -> Option<FieldValue<'_>> {
+        // Every arm reads only what it needs: this runs for each check of each rule.
         let p = self.process.as_ref();
-        let parent = p.and_then(|p| p.ancestors.first());
+        let parent = || p.and_then(|p| p.ancestors.first());
         let c = self.container.as_deref();
         let f = self.file.as_ref();
         let d = self.docker.as_ref();
         // Host processes answer `host` for the container fields Falco fills on the host;
         // Docker events always concern a container.
-        let host = self.source != SourceKind::Docker && !self.is_container();
+        let host = || self.source != SourceKind::Docker && !self.is_container();
         match field {
             Field::EvtType => s(self.evt_type),
             Field::EvtTime => int(self.time_ns),
@@ -387,11 +333,11 @@ impl EventFields for Event {
             Field::ProcPid => int(p?.pid),
             Field::ProcVpid => int(p?.vpid?),
             Field::ProcPpid => int(p?.ppid?),
-            Field::ProcPname => s(&parent?.name),
-            Field::ProcPexe => s(parent?.exe.as_deref()?),
-            Field::ProcPexepath => s(parent?.exepath.as_deref()?),
+            Field::ProcPname => s(&parent()?.name),
+            Field::ProcPexe => s(parent()?.exe.as_deref()?),
+            Field::ProcPexepath => s(parent()?.exepath.as_deref()?),
             Field::ProcPcmdline => {
-                let parent = parent?;
+                let parent = parent()?;
                 let args = parent.argv.as_ref().map(|a| a[1.min(a.len())..].join(" "));
                 match args {
                     Some(args) if !args.is_empty() => owned(format!("{} {args}", parent.name)),
@@ -418,21 +364,21 @@ impl EventFields for Event {
             Field::GroupName => s(p?.group_name.as_deref()?),
             Field::ContainerId => match &self.container_id {
                 Some(id) => s(&id[..id.len().min(12)]),
-                None if host => s("host"),
+                None if host() => s("host"),
                 None => None,
             },
             Field::ContainerFullId => match &self.container_id {
                 Some(id) => s(id),
-                None if host => s("host"),
+                None if host() => s("host"),
                 None => None,
             },
             Field::ContainerName => match c {
                 Some(c) => s(c.name.as_deref()?),
-                None if host => s("host"),
+                None if host() => s("host"),
                 None => None,
             },
             Field::ContainerType => {
-                if host {
+                if host() {
                     s("host")
                 } else {
                     s("docker")
@@ -582,6 +528,34 @@ mod tests {
     }
 
     #[test]
+    fn args_and_cmdline_edge_cases() {
+        let p = |argv: Option<Vec<&str>>| Process {
+            name: Some("n".into()),
+            argv: argv.map(|a| a.into_iter().map(String::from).collect()),
+            ..Default::default()
+        };
+        assert_eq!(p(None).args(), None);
+        assert_eq!(p(None).cmdline().as_deref(), Some("n"));
+        assert_eq!(p(Some(vec![])).args().as_deref(), Some(""));
+        assert_eq!(p(Some(vec!["x"])).cmdline().as_deref(), Some("n"));
+        assert_eq!(p(Some(vec!["x", ""])).cmdline().as_deref(), Some("n"));
+        assert_eq!(p(Some(vec!["x", "", ""])).cmdline().as_deref(), Some("n  "));
+        assert_eq!(
+            p(Some(vec!["x", "a", "b c"])).args().as_deref(),
+            Some("a b c")
+        );
+        assert_eq!(
+            p(Some(vec!["x", "a", "b c"])).cmdline().as_deref(),
+            Some("n a b c")
+        );
+        let nameless = Process {
+            argv: Some(vec!["x".into()]),
+            ..Default::default()
+        };
+        assert_eq!(nameless.cmdline(), None);
+    }
+
+    #[test]
     fn mounts_by_glob_and_index() {
         let e = event();
         use FieldArg::{Index, Key};
@@ -641,10 +615,8 @@ mod tests {
         assert!(glob_match("[a-c]*z", "bxyz"));
         assert!(!glob_match("a*b", "acd"));
         assert!(glob_match("\\*", "*"));
-        assert!(
-            !glob_match("[abc", "a"),
-            "an unclosed class matches nothing"
-        );
+        // An unclosed `[` is a literal, as for fnmatch(3).
+        assert!(!glob_match("[abc", "a") && glob_match("[abc", "[abc"));
         // Long inputs stay fast (no exponential backtracking).
         let text = "a".repeat(5000);
         assert!(!glob_match("*a*a*a*a*a*b", &text));
