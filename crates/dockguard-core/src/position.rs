@@ -36,6 +36,44 @@ impl LineIndex {
     }
 }
 
+/// Maps character indices of a text (what event-based parsers such as saphyr report) to byte
+/// offsets; free for ASCII text (the identity, no table).
+#[derive(Debug, Clone)]
+pub struct CharOffsets {
+    /// Byte offset of each character; empty when the text is ASCII.
+    bytes: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        let bytes = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i).collect()
+        };
+        CharOffsets {
+            bytes,
+            len: text.len(),
+        }
+    }
+
+    /// The byte offset of a character index; indices past the end give the text's length.
+    pub fn byte(&self, char_index: usize) -> usize {
+        if self.bytes.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.bytes.get(char_index).copied().unwrap_or(self.len)
+        }
+    }
+
+    /// Byte range of a character range (never reversed).
+    pub fn range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let start = self.byte(start);
+        start..self.byte(end).max(start)
+    }
+}
+
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
@@ -58,5 +96,15 @@ mod tests {
         assert_eq!(idx.line_col(text, 14), (2, 7));
         assert_eq!(idx.line_start(2), Some(7));
         assert_eq!(idx.line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn char_offsets() {
+        let ascii = CharOffsets::new("abc");
+        assert_eq!((ascii.byte(2), ascii.byte(9)), (2, 3));
+        let text = "é-x";
+        let o = CharOffsets::new(text);
+        assert_eq!((o.byte(0), o.byte(1), o.byte(2), o.byte(3)), (0, 2, 3, 4));
+        assert_eq!(o.range(2, 1), 3..3);
     }
 }

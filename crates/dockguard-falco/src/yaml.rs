@@ -4,7 +4,7 @@
 //! rule's `condition`) name `file:line:column`, and hostile input stays bounded (node budget,
 //! alias budget, nesting depth).
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -92,38 +92,6 @@ impl Node {
     }
 }
 
-struct Offsets {
-    bytes: Vec<usize>,
-    len: usize,
-}
-
-impl Offsets {
-    fn new(text: &str) -> Self {
-        let bytes = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices().map(|(i, _)| i).collect()
-        };
-        Offsets {
-            bytes,
-            len: text.len(),
-        }
-    }
-
-    fn byte(&self, char_index: usize) -> usize {
-        if self.bytes.is_empty() {
-            char_index.min(self.len)
-        } else {
-            self.bytes.get(char_index).copied().unwrap_or(self.len)
-        }
-    }
-
-    fn span(&self, span: &YSpan) -> Range<usize> {
-        let start = self.byte(span.start.index());
-        start..self.byte(span.end.index()).max(start)
-    }
-}
-
 enum Frame {
     Seq(usize, usize, Vec<Node>),
     Map(usize, usize, Vec<(Node, Node)>, Option<Node>),
@@ -168,7 +136,7 @@ fn relax_flow_closers(text: &str) -> std::borrow::Cow<'_, str> {
 pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     let relaxed = relax_flow_closers(text);
     let text: &str = &relaxed;
-    let offsets = Offsets::new(text);
+    let offsets = dockguard_core::position::CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -207,7 +175,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                         value: value.into_owned(),
                         quoted: !matches!(style, ScalarStyle::Plain),
                     },
-                    span: offsets.span(&span),
+                    span: offsets.range(span.start.index(), span.end.index()),
                 },
                 anchor,
             )),

@@ -6,7 +6,7 @@
 //! kubectl) that name the line of the second key. Merge keys (`<<: *defaults`), idiomatic in
 //! compose `x-` blocks, are applied here.
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -128,41 +128,6 @@ impl Node {
     }
 }
 
-/// Maps saphyr's character indices to byte offsets.
-struct Offsets {
-    /// Byte offset of each character; empty when the text is ASCII (identity).
-    bytes: Vec<usize>,
-    len: usize,
-}
-
-impl Offsets {
-    fn new(text: &str) -> Self {
-        let bytes = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices().map(|(i, _)| i).collect()
-        };
-        Offsets {
-            bytes,
-            len: text.len(),
-        }
-    }
-
-    fn byte(&self, char_index: usize) -> usize {
-        if self.bytes.is_empty() {
-            char_index.min(self.len)
-        } else {
-            self.bytes.get(char_index).copied().unwrap_or(self.len)
-        }
-    }
-
-    fn span(&self, span: &YSpan) -> Range<usize> {
-        let start = self.byte(span.start.index());
-        let end = self.byte(span.end.index()).max(start);
-        start..end
-    }
-}
-
 enum Frame {
     Seq {
         anchor: usize,
@@ -186,7 +151,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<Node>, YamlError> {
 
 /// [`parse_stream`] for source text number `src`.
 pub fn parse_stream_in(text: &str, src: u32) -> Result<Vec<Node>, YamlError> {
-    let offsets = Offsets::new(text);
+    let offsets = dockguard_core::position::CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -221,7 +186,7 @@ pub fn parse_stream_in(text: &str, src: u32) -> Result<Vec<Node>, YamlError> {
                 }
                 let mut node = target.clone();
                 // The alias's own position is where a finding about it should point.
-                node.span = offsets.span(&span);
+                node.span = offsets.range(span.start.index(), span.end.index());
                 Some((node, 0))
             }
             Event::Scalar(value, style, anchor, _tag) => {
@@ -235,7 +200,7 @@ pub fn parse_stream_in(text: &str, src: u32) -> Result<Vec<Node>, YamlError> {
                             value: value.into_owned(),
                             quoted: !matches!(style, ScalarStyle::Plain),
                         },
-                        span: offsets.span(&span),
+                        span: offsets.range(span.start.index(), span.end.index()),
                         src,
                     },
                     anchor,
