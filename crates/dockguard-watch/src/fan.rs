@@ -25,6 +25,10 @@
 //!
 //! Paths: `fd.name` comes from `/proc/self/fd/N` of the event's file descriptor: a container
 //! process's open is named as the container sees it (`/etc/shadow`).
+//!
+//! Containers: from the process's cgroup; when the process is gone before /proc can be read
+//! (`cat /etc/shadow` exits at once), from the marks: the (device, inode) of each sensitive
+//! file marked under a container's root, else the device of the container's root filesystem.
 
 use crate::enrich::Enricher;
 use crate::event::{ContainerInfo, FileAccess, SourceKind, glob_match};
@@ -134,17 +138,64 @@ pub struct Marker {
     group: Arc<Fanotify>,
     paths: Arc<WatchPaths>,
     marked: Arc<Mutex<HashSet<String>>>,
+    owners: Arc<Mutex<Owners>>,
+}
+
+/// Which container a marked object belongs to, for events whose process is gone before
+/// /proc could be read (a `cat /etc/shadow` exits at once): the sensitive files marked under
+/// a container's root by (device, inode), and the container's root filesystem by device
+/// (overlayfs gives each container's root a device of its own).
+#[derive(Default)]
+struct Owners {
+    files: HashMap<(u64, u64), String>,
+    root_devices: HashMap<u64, String>,
+}
+
+/// At most this many objects are remembered (old entries are dropped wholesale beyond it).
+const MAX_OWNERS: usize = 65_536;
+
+fn dev_ino(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
+impl Owners {
+    /// The container an opened object belongs to.
+    fn container_of(&self, dev: u64, ino: u64) -> Option<&String> {
+        self.files
+            .get(&(dev, ino))
+            .or_else(|| self.root_devices.get(&dev))
+    }
 }
 
 impl Marker {
     /// Marks the watch paths below `root` (`/` for the host); returns how many marks were
     /// added.
     pub fn mark_root(&self, root: &Path) -> usize {
+        self.mark_root_of(root, None)
+    }
+
+    /// [`Self::mark_root`] for a container's root, remembering that its marked objects are
+    /// that container's.
+    fn mark_root_of(&self, root: &Path, container: Option<&str>) -> usize {
         let mut n = 0;
+        let mut owned = Vec::new();
+        if let Some(id) = container
+            && let (Some((dev, _)), Some((host_dev, _))) = (dev_ino(root), dev_ino(Path::new("/")))
+            && dev != host_dev
+        {
+            let mut owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+            owners.root_devices.insert(dev, id.to_string());
+        }
         for pattern in &self.paths.sensitive {
             for path in expand(root, pattern) {
                 if n >= MAX_MARKS_PER_ROOT {
                     return n;
+                }
+                if let (Some(id), Some(key)) = (container, dev_ino(&path)) {
+                    owned.push((key, id.to_string()));
                 }
                 if self
                     .group
@@ -159,6 +210,13 @@ impl Marker {
                     n += 1;
                 }
             }
+        }
+        if !owned.is_empty() {
+            let mut owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+            if owners.files.len() + owned.len() > MAX_OWNERS {
+                owners.files.clear();
+            }
+            owners.files.extend(owned);
         }
         let mut dirs: Vec<PathBuf> = Vec::new();
         for dir in &self.paths.write_dirs {
@@ -216,7 +274,14 @@ impl Marker {
                 marked.clear();
             }
         }
-        self.mark_root(&PathBuf::from(format!("/proc/{pid}/root")))
+        self.mark_root_of(&PathBuf::from(format!("/proc/{pid}/root")), Some(&info.id))
+    }
+
+    /// The container a marked object (an event's file descriptor) belongs to, if known.
+    fn owner_of(&self, fd: &impl AsFd) -> Option<String> {
+        let st = nix::sys::stat::fstat(fd.as_fd()).ok()?;
+        let owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+        owners.container_of(st.st_dev, st.st_ino).cloned()
     }
 }
 
@@ -263,6 +328,7 @@ impl FanotifySource {
             group: Arc::new(group),
             paths: Arc::new(paths.clone()),
             marked: Arc::new(Mutex::new(HashSet::new())),
+            owners: Arc::new(Mutex::new(Owners::default())),
         };
         marker.mark_root(&host_root());
         Ok(FanotifySource { marker })
@@ -316,6 +382,7 @@ impl FanotifySource {
                 let path = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd()))
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                let owner = self.marker.owner_of(&fd);
                 drop(ev);
                 let write = mask.intersects(MaskFlags::FAN_MODIFY | MaskFlags::FAN_CLOSE_WRITE);
                 let key = (pid, path.clone());
@@ -330,7 +397,11 @@ impl FanotifySource {
                 }
                 Stats::add(&ctx.stats.seen, 1);
                 let mut event = ctx.event(SourceKind::Fanotify, "open");
-                let (process, container) = ctx.enricher.process(pid, true);
+                let (process, mut container) = ctx.enricher.process(pid, true);
+                // The process is gone (nothing could be read): the mark says whose file it was.
+                if container.is_none() && process.name.is_none() && process.exepath.is_none() {
+                    container = owner;
+                }
                 event.process = Some(process);
                 event.file = Some(FileAccess {
                     path,
@@ -358,6 +429,16 @@ impl FanotifySource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owners_by_inode_then_by_root_device() {
+        let mut o = Owners::default();
+        o.files.insert((10, 7), "c1".into());
+        o.root_devices.insert(42, "c2".into());
+        assert_eq!(o.container_of(10, 7).map(String::as_str), Some("c1"));
+        assert_eq!(o.container_of(42, 99).map(String::as_str), Some("c2"));
+        assert_eq!(o.container_of(10, 8), None);
+    }
 
     #[test]
     fn expands_globs_without_symlinks() {
