@@ -349,6 +349,11 @@ fn image_recording_errors_exit_2_and_leave_nothing() {
         err.contains("in the container: cannot execute dockguard-no-such-command"),
         "{err}"
     );
+    // The test image has neither entrypoint nor command: one must be given.
+    let no_command = run(&["--image", IMAGE]);
+    let err = String::from_utf8_lossy(&no_command.stderr);
+    assert_eq!(no_command.status.code(), Some(2), "{err}");
+    assert!(err.contains("has no entrypoint or command"), "{err}");
     let unknown = run(&["--image", "dg-no-such-image:none", "--", "true"]);
     let err = String::from_utf8_lossy(&unknown.stderr);
     assert_eq!(unknown.status.code(), Some(2), "{err}");
@@ -368,6 +373,40 @@ fn image_recording_errors_exit_2_and_leave_nothing() {
     assert_eq!(forever.status.code(), Some(2), "{err}");
     assert!(err.contains("ran longer than 1 s"), "{err}");
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(
+        leftover_recording_containers(),
+        "",
+        "containers left behind"
+    );
+}
+
+#[test]
+fn image_recording_as_a_non_root_user() {
+    let _one_at_a_time = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+    ensure_image();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.json");
+    let out = Command::cargo_bin("dockguard")
+        .unwrap()
+        .args([
+            "seccomp",
+            "record",
+            "--image",
+            IMAGE,
+            "--user",
+            "65534:65534",
+            "-o",
+        ])
+        .arg(&profile)
+        .args(["--", "/bin/busybox", "id", "-u"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // The command's own output is shown: it ran as that user.
+    assert!(stderr.lines().any(|l| l == "65534"), "{stderr}");
+    let p = dockguard_seccomp::parse_file(&profile).unwrap();
+    assert!(dockguard_seccomp::generate::allowed_names(&p).contains("execve"));
     assert_eq!(
         leftover_recording_containers(),
         "",
