@@ -1,7 +1,7 @@
 //! `dockguard apparmor generate|policy`: AppArmor profiles from a recording or a declarative
 //! policy (issue 8; see docs/apparmor.md).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -173,23 +173,5 @@ fn emit(output: Option<&Path>, text: &str) -> Result<()> {
         outln!("{}", text.trim_end());
         return Ok(());
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // Readable by all like other profiles (a temporary file starts as 0600).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.flush())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
+    crate::seccomp::write_atomically(path, text.as_bytes())
 }

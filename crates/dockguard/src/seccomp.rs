@@ -155,16 +155,17 @@ fn record(args: &RecordArgs) -> Result<i32> {
     }
 }
 
-/// Writes `path` through a temporary file in the same directory, so that a failure leaves
-/// the previous file (or none) rather than a partial one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `path` (mode 0644, like `fs::write`: profiles are read by whoever runs the
+/// container) through a temporary file in the same directory, so that a failure leaves the
+/// previous file (or none) rather than a partial one. Used for profiles, recordings and
+/// AppArmor output.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
-    // A profile is read by the docker CLI of whoever runs the container: 0644, as fs::write.
     use std::os::unix::fs::PermissionsExt;
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())
@@ -302,20 +303,7 @@ fn lint(
             }
         }
     }
-    findings.sort_by(|a, b| {
-        (
-            &a.location.file,
-            a.location.line,
-            a.location.column,
-            &a.code,
-        )
-            .cmp(&(
-                &b.location.file,
-                b.location.line,
-                b.location.column,
-                &b.code,
-            ))
-    });
+    crate::lint::sort_findings(&mut findings);
     let fail_on = output
         .fail_on
         .or(config.fail_on)
